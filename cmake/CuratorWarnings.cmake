@@ -1,0 +1,9 @@
+# Warnings for the project's own targets (third-party headers come in as SYSTEM).
+function(curator_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+                         -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused
+                         -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+  if(CURATOR_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
