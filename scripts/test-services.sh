@@ -21,7 +21,7 @@ MW_SRC="${CURATOR_TEST_MW_SOURCE:-/usr/share/mediawiki}"
 START_TIMEOUT="${CURATOR_TEST_SERVICES_START_TIMEOUT:-60}"   # seconds, per readiness wait
 STOP_TIMEOUT="${CURATOR_TEST_SERVICES_STOP_TIMEOUT:-20}"     # seconds before SIGKILL
 MW_WORKERS="${CURATOR_TEST_MW_WORKERS:-4}"                   # php -S worker processes
-MW_JOB_RUNNERS="${CURATOR_TEST_MW_JOB_RUNNERS:-1}"           # runJobs.php --wait loops
+MW_JOB_RUNNERS="${CURATOR_TEST_MW_JOB_RUNNERS:-1}"           # job runner loops (0: none)
 MW_UPLOAD_LIMIT="${CURATOR_TEST_MW_UPLOAD_LIMIT:-10}"        # uploads ...
 MW_UPLOAD_WINDOW="${CURATOR_TEST_MW_UPLOAD_WINDOW:-60}"      # ... per this many seconds
 MW_EDIT_LIMIT="${CURATOR_TEST_MW_EDIT_LIMIT:-20}"
@@ -36,7 +36,7 @@ MYSQL_DB=curator_test
 MYSQL_USER=curator
 MYSQL_PASS=curator
 PHP_SERVER_INI=(-d upload_max_filesize=200M -d post_max_size=210M -d memory_limit=1024M
-                -d max_execution_time=0 -d max_input_time=-1 -d opcache.enable_cli=1
+                -d max_execution_time=0 -d max_input_time=-1
                 -d display_errors=0 -d log_errors=1)
 
 # ---------------------------------------------------------------------------------------------
@@ -72,9 +72,9 @@ set_dir() {
 proc_start() {
   local s
   s="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
-  s="${s##*) }"                 # fields after "(comm) "; starttime is field 22 → ${20} here
-  set -- $s
-  echo "${20}"
+  s="${s##*) }"                 # fields after "(comm) ": state is field 3, starttime field 22
+  local f; read -r -a f <<<"$s"
+  echo "${f[19]}"
 }
 # pid_alive PID: running (a zombie counts as gone)
 pid_alive() {
@@ -103,6 +103,10 @@ spawn() {
   proc_start "$SPAWNED" >"$RUN/$name.start"
 }
 
+# tagged CMD...: run a short-lived setup command with the run's tag (so an interrupted start
+# stops it too)
+tagged() { CURATOR_TEST_SERVICES_TAG="$TAG" "$@"; }
+
 # tagged_pids TAG: live processes whose initial environment carries this run's tag (catches
 # children that outlived their group leader). Redis rewrites its environ area for its process
 # title, so it is found through its PID file only.
@@ -116,11 +120,12 @@ tagged_pids() {
   return 0
 }
 
-# group_pids PGID...: live members of these process groups
+# group_pids PGID...: live members of these process groups (read from /proc: no procps needed)
 group_pids() {
   [ $# -gt 0 ] || return 0
-  ps -e -o pid=,pgid=,stat= | awk -v groups=" $* " '
-    index(groups, " " $2 " ") && $3 !~ /^Z/ { print $1 }'
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v groups=" $* " '
+    { s = $0; sub(/^.*\) /, "", s); split(s, f, " ")      # f[1] state, f[3] process group
+      if (f[1] != "Z" && f[1] != "X" && index(groups, " " f[3] " ")) print $1 }'
 }
 
 # wait_ready PID TIMEOUT_S CMD...: poll CMD until it succeeds while PID runs.
@@ -202,7 +207,7 @@ start_mariadb() {   # PORT (first try)
     log "mariadb: $d is too long for a unix socket path; socket in $sd"
   fi
   # --no-defaults must come first: keeps /etc/mysql/*.cnf (datadir, socket under /run) out.
-  mariadb-install-db --no-defaults --user="$me" --datadir="$d/data" \
+  tagged mariadb-install-db --no-defaults --user="$me" --datadir="$d/data" \
       --auth-root-authentication-method=socket --auth-root-socket-user="$me" --skip-test-db \
       >"$d/install.log" 2>&1 || { log_tail "$d/install.log"; die "mariadb-install-db failed"; }
   datadir="$(realpath "$d/data")/"
@@ -245,7 +250,7 @@ SQL
 
 # --- MediaWiki ----------------------------------------------------------------------------------
 mw_php() {   # mw_php SCRIPT ARGS...: a maintenance script of this wiki
-  php "$MW_INSTALL_PATH/maintenance/$1.php" "${@:2}"
+  tagged php "$MW_INSTALL_PATH/maintenance/$1.php" "${@:2}"
 }
 
 mw_write_params() {   # PORT
@@ -264,11 +269,11 @@ mw_write_params() {   # PORT
 PHP
 }
 
-mw_is_ours() {   # PORT SERVERLOG: our php -S answers api.php on PORT
-  grep -q "Development Server (http://127.0.0.1:$1) started" "$2" || return 1
-  curl -fsS --noproxy '*' --max-time 20 \
-    "http://127.0.0.1:$1/api.php?action=query&meta=siteinfo&format=json&formatversion=2" \
-    | grep -q '"sitename":"Curator Test Wiki"'
+mw_is_ours() {   # PORT LOGDIR: our php -S answers api.php on PORT (last answer kept for failures)
+  grep -q "Development Server (http://127.0.0.1:$1) started" "$2/server.log" || return 1
+  curl -sS --noproxy '*' --max-time 20 -o "$2/readiness-response.txt" \
+    "http://127.0.0.1:$1/api.php?action=query&meta=siteinfo&format=json&formatversion=2" || return 1
+  grep -q '"sitename":"Curator Test Wiki"' "$2/readiness-response.txt"
 }
 
 start_mediawiki() {   # PORT (first try)
@@ -298,7 +303,7 @@ start_mediawiki() {   # PORT (first try)
   admin_bp="$(rand_hex 16)"       # bot passwords: exactly 32 characters
   user_bp="$(rand_hex 16)"
   t1=$(now_ms)
-  php "$w/maintenance/install.php" --dbtype sqlite --dbpath "$m/data" --dbname curatorwiki \
+  tagged php "$w/maintenance/install.php" --dbtype sqlite --dbpath "$m/data" --dbname curatorwiki \
       --server "http://127.0.0.1:$port" --scriptpath "" --lang en --confpath "$w" \
       --skins Vector --pass "$admin_pass" "Curator Test Wiki" "$MW_ADMIN_USER" \
       >"$m/logs/install.log" 2>&1 || { log_tail "$m/logs/install.log"; die "mediawiki: install.php failed"; }
@@ -318,14 +323,14 @@ PHP
   printf 'admin %s %s\nuser %s %s\n' "$MW_ADMIN_USER" "$admin_pass" "$MW_USER" "$user_pass" >"$m/passwords"
   chmod 600 "$m/passwords"
 
-  # Job runners: api.php does not run jobs ($wgJobRunRate = 0), so async chunk assembly and
-  # publishing (AssembleUploadChunks, PublishStashedFile) happen here; runJobs --wait polls 1/s.
+  # Job runners: web requests run no jobs ($wgJobRunRate = 0), so async chunk assembly and
+  # publishing (AssembleUploadChunks, PublishStashedFile) happen here. conf/jobrunner.php is
+  # `runJobs.php --wait` without its 15 s queue-list cache: a new job starts within 0.2 s.
   local i
   for i in $(seq 1 "$MW_JOB_RUNNERS"); do
+    # shellcheck disable=SC2016  # $1 is expanded by the inner bash
     spawn "mediawiki-jobs-$i" "$m/logs/jobrunner-$i.log" bash -c '
-      while :; do
-        php "$MW_INSTALL_PATH/maintenance/runJobs.php" --wait --maxtime=3600 --memory-limit=512M || sleep 1
-      done'
+      while :; do php "$1" --maxtime=3600 || sleep 1; done' jobrunner "$m/conf/jobrunner.php"
   done
 
   for attempt in 1 2 3; do
@@ -334,12 +339,13 @@ PHP
     PHP_CLI_SERVER_WORKERS="$MW_WORKERS" spawn mediawiki-server "$m/logs/server.log" \
       php "${PHP_SERVER_INI[@]}" -d error_log="$m/logs/php-errors.log" \
           -d upload_tmp_dir="$m/tmp" -d sys_temp_dir="$m/tmp" -S "127.0.0.1:$port" -t "$w"
-    rc=0; wait_ready "$SPAWNED" "$START_TIMEOUT" mw_is_ours "$port" "$m/logs/server.log" || rc=$?
+    rc=0; wait_ready "$SPAWNED" "$START_TIMEOUT" mw_is_ours "$port" "$m/logs" || rc=$?
     [ $rc -eq 0 ] && break
     if [ $rc -eq 1 ] && grep -q 'Address already in use' "$m/logs/server.log" && [ $attempt -lt 3 ]; then
       log "mediawiki: port $port was taken meanwhile, retrying"; continue
     fi
-    log_tail "$m/logs/server.log"; log_tail "$m/logs/php-errors.log" 20
+    log_tail "$m/logs/server.log" 20; log_tail "$m/logs/php-errors.log" 20
+    log_tail "$m/logs/readiness-response.txt" 30
     [ $rc -eq 2 ] && die "mediawiki did not answer within ${START_TIMEOUT}s"
     die "php -S exited during startup"
   done
@@ -397,10 +403,13 @@ cmd_start() {
   [ $# -eq 1 ] || usage
   set_dir "$1"
   local t0 v; t0=$(now_ms)
-  for v in MW_WORKERS MW_JOB_RUNNERS MW_UPLOAD_LIMIT MW_UPLOAD_WINDOW MW_EDIT_LIMIT MW_EDIT_WINDOW \
-           START_TIMEOUT STOP_TIMEOUT; do
-    is_uint "${!v}" || die "$v must be a non-negative integer (got '${!v}')"
+  for v in MW_WORKERS MW_JOB_RUNNERS MW_UPLOAD_LIMIT MW_UPLOAD_WINDOW MW_EDIT_LIMIT MW_EDIT_WINDOW; do
+    is_uint "${!v}" || die "CURATOR_TEST_$v must be a non-negative integer (got '${!v}')"
   done
+  is_uint "$START_TIMEOUT" || die "CURATOR_TEST_SERVICES_START_TIMEOUT must be an integer (got '$START_TIMEOUT')"
+  is_uint "$STOP_TIMEOUT" || die "CURATOR_TEST_SERVICES_STOP_TIMEOUT must be an integer (got '$STOP_TIMEOUT')"
+  [ "$MW_WORKERS" -ge 1 ] || die "CURATOR_TEST_MW_WORKERS must be at least 1"
+  case "$DIR" in *[\'\"\\\$\`]*|*$'\n'*) die "DIR must not contain quotes, backslashes, \$ or newlines: $DIR" ;; esac
   command -v python3 >/dev/null || log "warning: python3 missing; picking ports by probing"
   if [ -e "$DIR" ]; then
     [ -d "$DIR" ] || die "$DIR exists and is not a directory"
@@ -447,7 +456,7 @@ cmd_start() {
 cmd_stop() {
   [ $# -eq 1 ] || usage
   set_dir "$1"
-  local t0 tag="" f name pid groups=() pids=() left deadline
+  local t0 tag="" f name pid groups=() left seen=" " deadline killed=0
   t0=$(now_ms)
   if [ ! -d "$RUN" ]; then log "stop: nothing was started in $DIR"; return 0; fi
   [ -f "$RUN/tag" ] && tag="$(cat "$RUN/tag")"
@@ -456,29 +465,41 @@ cmd_stop() {
     name="${f##*/}"; name="${name%.pid}"
     if pid="$(pidfile_live "$name")"; then groups+=("$pid"); fi
   done
-  # every leader was started with setsid: its process group holds its children (php -S workers,
-  # runJobs.php under the runner loop); orphans still carry the run's tag.
-  for pid in "${groups[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in $(tagged_pids "$tag"); do kill -TERM "$pid" 2>/dev/null || true; done
-  deadline=$(($(now_ms) + STOP_TIMEOUT * 1000))
-  while :; do
+  # Every service was started with setsid, so its process group holds its children (php -S
+  # workers, the runner's php); processes that outlived their leader still carry the run's tag.
+  remaining() {
     left="$( { group_pids "${groups[@]}"; tagged_pids "$tag"; } | sort -u | tr '\n' ' ')"
-    [ -n "${left// /}" ] || break
+    left="${left% }"
+    for pid in $left; do case "$seen" in *" $pid "*) ;; *) seen+="$pid " ;; esac; done
+    [ -n "$left" ]
+  }
+  remaining || true
+  for pid in "${groups[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $left; do kill -TERM "$pid" 2>/dev/null || true; done
+  deadline=$(($(now_ms) + STOP_TIMEOUT * 1000))
+  while remaining; do
     if [ "$(now_ms)" -ge "$deadline" ]; then
+      if [ $killed -eq 1 ]; then
+        command -v ps >/dev/null && ps -o pid,pgid,stat,etime,args -p "${left// /,}" >&2
+        die "stop: processes survived SIGKILL: $left"
+      fi
       log "stop: still running after ${STOP_TIMEOUT}s, sending KILL: $left"
       for pid in "${groups[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
       for pid in $left; do kill -KILL "$pid" 2>/dev/null || true; done
+      killed=1
       deadline=$(($(now_ms) + 5000))
-      while :; do
-        left="$( { group_pids "${groups[@]}"; tagged_pids "$tag"; } | sort -u | tr '\n' ' ')"
-        [ -n "${left// /}" ] || break
-        if [ "$(now_ms)" -ge "$deadline" ]; then
-          ps -o pid,pgid,stat,etime,args -p "${left// /,}" >&2 || true
-          die "stop: processes survived SIGKILL: $left"
-        fi
-        sleep 0.05
-      done
-      break
+    fi
+    sleep 0.05
+  done
+  # They were orphans (start returned), so PID 1 reaps them; give it a moment so that `ps`
+  # right after `stop` shows no <defunct> entries. Zombies hold no ports or files.
+  deadline=$(($(now_ms) + 5000))
+  while :; do
+    left=""
+    for pid in $seen; do pid_alive "$pid" || [ ! -e "/proc/$pid" ] || left+="$pid "; done
+    [ -n "$left" ] || break
+    if [ "$(now_ms)" -ge "$deadline" ]; then
+      log "stop: note: exited processes not yet reaped by PID 1 (zombies, harmless): $left"; break
     fi
     sleep 0.05
   done

@@ -33,7 +33,8 @@ std::string check_http_url(std::string_view variable, std::string value) {
   if (!(value.starts_with("http://") || value.starts_with("https://")) || value.size() < 9) {
     invalid(variable, "must be an http:// or https:// URL");
   }
-  if (value.find_first_of(" \t\r\n") != std::string::npos) invalid(variable, "must not contain spaces");
+  if (value.find_first_of(" \t\r\n") != std::string::npos)
+    invalid(variable, "must not contain spaces");
   return value;
 }
 
@@ -41,7 +42,8 @@ std::pair<std::string, std::uint16_t> parse_listen(std::string_view variable, st
   const auto colon = v.rfind(':');
   if (colon == std::string_view::npos || colon == 0) invalid(variable, "must be host:port");
   std::string host(v.substr(0, colon));
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   const auto port = parse_int<int>(variable, v.substr(colon + 1), 0, 65535);
   return {host, static_cast<std::uint16_t>(port)};
 }
@@ -104,14 +106,17 @@ const std::vector<Variable>& table() {
     add({"CURATOR_DATA_DIR", "", "$XDG_DATA_HOME/curator or ~/.local/share/curator", false,
          "Directory for the embedded database, the generated token key and temp files."},
         string_setter(&Config::data_dir), string_getter(&Config::data_dir));
-    add({"CURATOR_DATABASE_URL", "DB_URL", "sqlite:///<data dir>/curator.sqlite", false,
-         "Database: sqlite:///path or mysql://user:pass@host:port/db (password redacted in dumps)."},
+    add(
+        {"CURATOR_DATABASE_URL", "DB_URL", "sqlite:///<data dir>/curator.sqlite", false,
+         "Database: sqlite:///path or mysql://user:pass@host:port/db (password redacted in "
+         "dumps)."},
         [](Config& c, std::string_view name, std::string val) {
           parse_database_url(val, name);
           c.database_url = std::move(val);
         },
         [](const Config& c) { return log::redact_url(c.database_url); });
-    add({"CURATOR_REDIS_URL", "", "(unset: embedded mode)", false,
+    add(
+        {"CURATOR_REDIS_URL", "", "(unset: embedded mode)", false,
          "Redis for the distributed mode: redis://[:password@]host:port/db. Also built from "
          "REDIS_HOST, REDIS_PORT, REDIS_PASSWORD."},
         [](Config& c, std::string_view name, std::string val) {
@@ -119,7 +124,8 @@ const std::vector<Variable>& table() {
           c.redis_url = std::move(val);
         },
         [](const Config& c) { return c.redis_url ? log::redact_url(*c.redis_url) : ""; });
-    add({"CURATOR_COMMONS_DB_URL", "COMMONS_DB_URL", "(unset)", false,
+    add(
+        {"CURATOR_COMMONS_DB_URL", "COMMONS_DB_URL", "(unset)", false,
          "Commons replica database (mysql://…) for the admin category queries."},
         [](Config& c, std::string_view name, std::string val) {
           if (parse_database_url(val, name).kind != DatabaseUrl::Kind::mysql) {
@@ -128,31 +134,38 @@ const std::vector<Variable>& table() {
           c.commons_db_url = std::move(val);
         },
         [](const Config& c) { return c.commons_db_url ? log::redact_url(*c.commons_db_url) : ""; });
-    add({"CURATOR_LISTEN", "", "127.0.0.1:8000", false, "Address the server listens on (host:port)."},
+    add(
+        {"CURATOR_LISTEN", "", "127.0.0.1:8000", false,
+         "Address the server listens on (host:port)."},
         [](Config& c, std::string_view name, std::string val) {
           std::tie(c.listen_host, c.listen_port) = parse_listen(name, val);
         },
         [](const Config& c) { return fmt::format("{}:{}", c.listen_host, c.listen_port); });
-    add({"CURATOR_FRONTEND_DIR", "", "(unset)", false,
+    add(
+        {"CURATOR_FRONTEND_DIR", "", "(unset)", false,
          "A built frontend dist/ directory served at / (index.html, assets/)."},
         [](Config& c, std::string_view, std::string val) { c.frontend_dir = std::move(val); },
         [](const Config& c) { return c.frontend_dir.value_or(""); });
-    add({"CURATOR_ADMINS", "", "(none)", false, "Comma-separated usernames with admin rights."},
+    add(
+        {"CURATOR_ADMINS", "", "(none)", false, "Comma-separated usernames with admin rights."},
         [](Config& c, std::string_view, std::string val) {
           c.admins.clear();
           std::string_view rest = val;
           while (!rest.empty()) {
             const auto comma = rest.find(',');
             auto name = rest.substr(0, comma);
-            while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-            while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+            while (!name.empty() && name.front() == ' ')
+              name.remove_prefix(1);
+            while (!name.empty() && name.back() == ' ')
+              name.remove_suffix(1);
             if (!name.empty()) c.admins.emplace_back(name);
             if (comma == std::string_view::npos) break;
             rest.remove_prefix(comma + 1);
           }
         },
         [](const Config& c) { return fmt::format("{}", fmt::join(c.admins, ",")); });
-    add({"CURATOR_MAX_BODY_BYTES", "", "1048576", false,
+    add(
+        {"CURATOR_MAX_BODY_BYTES", "", "1048576", false,
          "Largest HTTP request body (and WebSocket message) accepted, in bytes."},
         [](Config& c, std::string_view name, std::string val) {
           c.max_body_bytes = parse_int<std::size_t>(name, val, 1024, std::size_t{1} << 30);
@@ -210,13 +223,15 @@ const std::vector<Variable>& table() {
     secret({"CURATOR_X_API_KEY", "X_API_KEY", "(unset)", true,
             "API key for the test login (/auth/register)."},
            &Config::x_api_key);
-    add({"CURATOR_WORKERS", "CELERY_CONCURRENCY", "2", false, "Concurrent uploads per worker process."},
+    add({"CURATOR_WORKERS", "CELERY_CONCURRENCY", "2", false,
+         "Concurrent uploads per worker process."},
         int_setter(&Config::workers, 1, 256), int_getter(&Config::workers));
     add({"CURATOR_GEOCODING_CONCURRENCY", "GEOCODING_CONCURRENCY_LIMIT", "10", false,
          "Concurrent reverse-geocoding requests per collection."},
         int_setter(&Config::geocoding_concurrency, 1, 100),
         int_getter(&Config::geocoding_concurrency));
-    add({"CURATOR_CHUNK_SIZE", "", "5242880", false,
+    add(
+        {"CURATOR_CHUNK_SIZE", "", "5242880", false,
          "Chunk size of chunked uploads, in bytes (64 KiB to 100 MiB)."},
         [](Config& c, std::string_view name, std::string val) {
           c.chunk_size = parse_int<std::size_t>(name, val, 64u << 10, 100u << 20);
@@ -230,14 +245,16 @@ const std::vector<Variable>& table() {
          "Period of the fallback rate limit, in seconds."},
         int_setter(&Config::rate_limit_default_period, 1, 86400),
         int_getter(&Config::rate_limit_default_period));
-    add({"CURATOR_LOG_LEVEL", "LOG_LEVEL", "info", false, "debug, info, warning or error."},
+    add(
+        {"CURATOR_LOG_LEVEL", "LOG_LEVEL", "info", false, "debug, info, warning or error."},
         [](Config& c, std::string_view name, std::string val) {
           const auto lvl = log::parse_level(val);
           if (!lvl) invalid(name, "must be debug, info, warning or error");
           c.log_level = std::string(log::to_string(*lvl));
         },
         string_getter(&Config::log_level));
-    add({"CURATOR_LOG_FORMAT", "", "text", false, "text or json (one JSON object per line)."},
+    add(
+        {"CURATOR_LOG_FORMAT", "", "text", false, "text or json (one JSON object per line)."},
         [](Config& c, std::string_view name, std::string val) {
           if (val != "text" && val != "json") invalid(name, "must be text or json");
           c.log_format = std::move(val);
@@ -314,8 +331,8 @@ DatabaseUrl parse_database_url(std::string_view url, std::string_view variable) 
   out.database = std::string(rest.substr(slash + 1));
   auto hostport = rest.substr(0, slash);
   if (const auto colon = hostport.rfind(':'); colon != std::string_view::npos) {
-    out.port = static_cast<std::uint16_t>(
-        parse_int<int>(variable, hostport.substr(colon + 1), 1, 65535));
+    out.port =
+        static_cast<std::uint16_t>(parse_int<int>(variable, hostport.substr(colon + 1), 1, 65535));
     hostport = hostport.substr(0, colon);
   }
   if (!hostport.empty()) out.host = std::string(hostport);
@@ -352,7 +369,8 @@ RedisUrl parse_redis_url(std::string_view url, std::string_view variable) {
     rest = rest.substr(0, slash);
   }
   if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-    out.port = static_cast<std::uint16_t>(parse_int<int>(variable, rest.substr(colon + 1), 1, 65535));
+    out.port =
+        static_cast<std::uint16_t>(parse_int<int>(variable, rest.substr(colon + 1), 1, 65535));
     rest = rest.substr(0, colon);
   }
   if (!rest.empty()) out.host = std::string(rest);
@@ -391,8 +409,9 @@ Config Config::load(const Environment& env) {
       const auto port = env.get("REDIS_PORT").value_or("6379");
       if (!all_digits(port)) invalid("REDIS_PORT", "must be a whole number");
       const auto password = env.get("REDIS_PASSWORD");
-      effective.set("CURATOR_REDIS_URL", password ? fmt::format("redis://:{}@{}:{}/0", *password, *host, port)
-                                                  : fmt::format("redis://{}:{}/0", *host, port));
+      effective.set("CURATOR_REDIS_URL",
+                    password ? fmt::format("redis://:{}@{}:{}/0", *password, *host, port)
+                             : fmt::format("redis://{}:{}/0", *host, port));
     }
   }
   for (const auto& var : table()) {
@@ -415,7 +434,8 @@ std::vector<std::pair<std::string, std::string>> Config::dump() const {
 const std::vector<VariableInfo>& variables() {
   static const std::vector<VariableInfo> infos = [] {
     std::vector<VariableInfo> v;
-    for (const auto& var : table()) v.push_back(var.info);
+    for (const auto& var : table())
+      v.push_back(var.info);
     return v;
   }();
   return infos;

@@ -27,8 +27,8 @@ json::value to_json(const Credentials& credentials) {
         if constexpr (std::is_same_v<T, OAuth1Token>) {
           return json::array{json::value(c.key), json::value(c.secret)};
         } else if constexpr (std::is_same_v<T, BotPassword>) {
-          return json::object{{"type", "botpassword"}, {"username", c.username},
-                              {"password", c.password}};
+          return json::object{
+              {"type", "botpassword"}, {"username", c.username}, {"password", c.password}};
         } else {
           return json::object{{"type", "oauth2"}, {"access_token", c.access_token}};
         }

@@ -63,7 +63,8 @@ json::value to_json(const StructuredError& error) {
   json::object o{{"type", to_string(error.type)}, {"message", error.message}};
   if (has_links(error.type)) {
     json::array links;
-    for (const auto& l : error.links) links.push_back(json::object{{"title", l.title}, {"url", l.url}});
+    for (const auto& l : error.links)
+      links.push_back(json::object{{"title", l.title}, {"url", l.url}});
     o["links"] = std::move(links);
   }
   return o;

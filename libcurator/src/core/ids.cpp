@@ -19,13 +19,16 @@ std::mt19937_64& generator() {
 std::string draw(std::string_view alphabet, std::size_t length) {
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
   std::string out(length, '0');
-  for (auto& c : out) c = alphabet[pick(generator())];
+  for (auto& c : out)
+    c = alphabet[pick(generator())];
   return out;
 }
 
 }  // namespace
 
-std::string generate_edit_group_id() { return draw(kEditGroupAlphabet, 12); }
+std::string generate_edit_group_id() {
+  return draw(kEditGroupAlphabet, 12);
+}
 
 bool is_edit_group_id(std::string_view id) noexcept {
   if (id.size() != 12) return false;
@@ -35,6 +38,8 @@ bool is_edit_group_id(std::string_view id) noexcept {
   return true;
 }
 
-std::string random_hex(std::size_t length) { return draw("0123456789abcdef", length); }
+std::string random_hex(std::size_t length) {
+  return draw("0123456789abcdef", length);
+}
 
 }  // namespace curator

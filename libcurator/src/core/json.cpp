@@ -1,9 +1,9 @@
 #include "curator/core/json.hpp"
 
+#include <fmt/format.h>
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_stack.hpp>
-#include <fmt/format.h>
 
 #include <charconv>
 #include <cmath>
@@ -190,8 +190,8 @@ value parse(std::string_view text, std::string_view what, std::size_t max_bytes,
   parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && !parser.done()) ec = boost::json::error::incomplete;
   if (ec) {
-    throw Error(ErrorKind::invalid_input, fmt::format("{} is not valid JSON: {}", what, ec.message()),
-                "invalid_json");
+    throw Error(ErrorKind::invalid_input,
+                fmt::format("{} is not valid JSON: {}", what, ec.message()), "invalid_json");
   }
   return parser.handler().st.release();
 }
@@ -203,7 +203,6 @@ const object& as_object(const value& v, std::string_view what) {
   }
   return v.get_object();
 }
-
 
 std::string require_string(const object& o, std::string_view key) {
   auto s = get_string(o, key);

@@ -1,8 +1,8 @@
 #include "curator/core/log.hpp"
 
+#include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
@@ -67,7 +67,9 @@ void configure(Level level, Format format) {
   g_format = format;
 }
 
-Level level() noexcept { return g_level; }
+Level level() noexcept {
+  return g_level;
+}
 
 void set_sink(std::function<void(std::string_view)> sink) {
   std::lock_guard lock(g_mutex);
@@ -112,9 +114,13 @@ void write(Level lvl, std::string_view component, std::string_view message) {
 ContextScope::ContextScope(std::string id) : previous_(std::move(t_context)) {
   t_context = std::move(id);
 }
-ContextScope::~ContextScope() { t_context = std::move(previous_); }
+ContextScope::~ContextScope() {
+  t_context = std::move(previous_);
+}
 
-const std::string& current_context() { return t_context; }
+const std::string& current_context() {
+  return t_context;
+}
 
 std::string redact_url(std::string_view url) {
   std::string out(url);

@@ -65,12 +65,14 @@ json::value to_json(const MediaImage& image) {
   camera["is_pano"] = image.camera.is_pano;
   o["camera"] = std::move(camera);
   json::array existing;
-  for (const auto& e : image.existing) existing.push_back(json::object{{"url", e.url}});
+  for (const auto& e : image.existing)
+    existing.push_back(json::object{{"url", e.url}});
   o["existing"] = std::move(existing);
   put_optional(o, "description", image.description);
   put_optional(o, "license", image.license);
   json::array tags;
-  for (const auto& t : image.tags) tags.push_back(json::value(t));
+  for (const auto& t : image.tags)
+    tags.push_back(json::value(t));
   o["tags"] = std::move(tags);
   return o;
 }

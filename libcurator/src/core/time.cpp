@@ -38,8 +38,8 @@ Parts split(TimePoint t) {
 
 std::string format_with(TimePoint t, char sep, bool with_micros, std::string_view zone) {
   const Parts p = split(t);
-  std::string out = fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}", p.year, p.month, p.day,
-                                sep, p.hour, p.minute, p.second);
+  std::string out = fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}", p.year, p.month, p.day, sep,
+                                p.hour, p.minute, p.second);
   if (with_micros && p.micros != 0) out += fmt::format(".{:06}", p.micros);
   out += zone;
   return out;
@@ -78,15 +78,20 @@ class Reader {
 
 }  // namespace
 
-TimePoint now_utc() { return std::chrono::time_point_cast<microseconds>(Clock::now()); }
-
-TimePoint now_utc_seconds() {
-  return std::chrono::time_point_cast<microseconds>(
-      std::chrono::floor<seconds>(Clock::now()));
+TimePoint now_utc() {
+  return std::chrono::time_point_cast<microseconds>(Clock::now());
 }
 
-std::string format_utc_z(TimePoint t) { return format_with(t, 'T', true, "Z"); }
-std::string format_naive(TimePoint t) { return format_with(t, 'T', true, ""); }
+TimePoint now_utc_seconds() {
+  return std::chrono::time_point_cast<microseconds>(std::chrono::floor<seconds>(Clock::now()));
+}
+
+std::string format_utc_z(TimePoint t) {
+  return format_with(t, 'T', true, "Z");
+}
+std::string format_naive(TimePoint t) {
+  return format_with(t, 'T', true, "");
+}
 std::string format_utc_offset(TimePoint t) {
   return format_with(std::chrono::floor<seconds>(t), 'T', false, "+00:00");
 }
@@ -121,7 +126,8 @@ TimePoint parse_utc(std::string_view text) {
         if (++n > 9) bad_time(text);
       }
       if (n == 0) bad_time(text);
-      for (; n < 6; ++n) micros *= 10;
+      for (; n < 6; ++n)
+        micros *= 10;
     }
   }
   long long offset_seconds = 0;

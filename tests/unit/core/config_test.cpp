@@ -10,7 +10,9 @@
 using namespace curator;
 
 namespace {
-Config load(std::map<std::string, std::string> vars) { return Config::load(Environment(std::move(vars))); }
+Config load(std::map<std::string, std::string> vars) {
+  return Config::load(Environment(std::move(vars)));
+}
 
 std::string error_of(std::map<std::string, std::string> vars) {
   try {
@@ -53,8 +55,10 @@ TEST_CASE("CURATOR_ names win over the Python service's names") {
 }
 
 TEST_CASE("Python composite settings: ToolsDB and REDIS_HOST") {
-  const auto c = load({{"TOOL_TOOLSDB_USER", "s5"}, {"TOOL_TOOLSDB_PASSWORD", "pw"},
-                       {"REDIS_HOST", "redis.local"}, {"REDIS_PASSWORD", "rpw"}});
+  const auto c = load({{"TOOL_TOOLSDB_USER", "s5"},
+                       {"TOOL_TOOLSDB_PASSWORD", "pw"},
+                       {"REDIS_HOST", "redis.local"},
+                       {"REDIS_PASSWORD", "rpw"}});
   CHECK(c.database_url == "mysql://s5:pw@tools.db.svc.wikimedia.cloud/s5__curator");
   REQUIRE(c.redis_url.has_value());
   CHECK(*c.redis_url == "redis://:rpw@redis.local:6379/0");
@@ -68,8 +72,10 @@ TEST_CASE("validation names the variable") {
         "CURATOR_LISTEN: must be between 0 and 65535");
   CHECK(error_of({{"CURATOR_DATABASE_URL", "postgres://x"}}) ==
         "CURATOR_DATABASE_URL: must start with sqlite:// or mysql://");
-  CHECK(error_of({{"DB_URL", "mysql://u:p@h"}}).find("CURATOR_DATABASE_URL: mysql URL needs a database") == 0);
-  CHECK(error_of({{"CURATOR_REDIS_URL", "http://x"}}) == "CURATOR_REDIS_URL: must start with redis://");
+  CHECK(error_of({{"DB_URL", "mysql://u:p@h"}})
+            .find("CURATOR_DATABASE_URL: mysql URL needs a database") == 0);
+  CHECK(error_of({{"CURATOR_REDIS_URL", "http://x"}}) ==
+        "CURATOR_REDIS_URL: must start with redis://");
   CHECK(error_of({{"CURATOR_REDIS_URL", "redis://h:1/99"}}) ==
         "CURATOR_REDIS_URL: must be between 0 and 15");
   CHECK(error_of({{"CURATOR_COMMONS_API_URL", "ftp://x"}}) ==
@@ -90,7 +96,8 @@ TEST_CASE("a bad URL never echoes its password") {
 }
 
 TEST_CASE("database and redis URLs parse") {
-  const auto db = parse_database_url("mysql://curator:pw@127.0.0.1:3310/curator_test?unix_socket=/tmp/s");
+  const auto db =
+      parse_database_url("mysql://curator:pw@127.0.0.1:3310/curator_test?unix_socket=/tmp/s");
   CHECK(db.kind == DatabaseUrl::Kind::mysql);
   CHECK(db.user == "curator");
   CHECK(db.password == "pw");
@@ -115,7 +122,8 @@ TEST_CASE("dump redacts secrets and URL passwords") {
                        {"CURATOR_DATABASE_URL", "mysql://u:dbpass@h:1/d"},
                        {"CURATOR_REDIS_URL", "redis://:redispass@h:1/0"}});
   std::ostringstream all;
-  for (const auto& [name, value] : c.dump()) all << name << '=' << value << '\n';
+  for (const auto& [name, value] : c.dump())
+    all << name << '=' << value << '\n';
   const auto text = all.str();
   CHECK(text.find("s3cr3t") == std::string::npos);
   CHECK(text.find("k3y") == std::string::npos);

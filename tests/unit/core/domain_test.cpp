@@ -18,11 +18,13 @@ TEST_CASE("labels round-trip and refuse wrong types") {
 }
 
 TEST_CASE("structured errors: the five shapes") {
-  StructuredError dup{StructuredErrorType::duplicated_sdc_updated, "File X already exists",
+  StructuredError dup{StructuredErrorType::duplicated_sdc_updated,
+                      "File X already exists",
                       {{"File:Y.jpg", "https://commons.wikimedia.org/wiki/File:Y.jpg"}}};
   const auto v = to_json(dup);
-  CHECK(json::serialize(v) ==
-        R"({"type":"duplicated_sdc_updated","message":"File X already exists","links":[{"title":"File:Y.jpg","url":"https://commons.wikimedia.org/wiki/File:Y.jpg"}]})");
+  CHECK(
+      json::serialize(v) ==
+      R"({"type":"duplicated_sdc_updated","message":"File X already exists","links":[{"title":"File:Y.jpg","url":"https://commons.wikimedia.org/wiki/File:Y.jpg"}]})");
   CHECK(structured_error_from_json(v) == dup);
 
   const auto generic = StructuredError::generic("boom");
@@ -32,7 +34,8 @@ TEST_CASE("structured errors: the five shapes") {
 }
 
 TEST_CASE("a stored error without type reads as a generic error; non-objects as none") {
-  const auto e = structured_error_from_json(json::parse(R"({"message":"Manually marked as failed"})"));
+  const auto e =
+      structured_error_from_json(json::parse(R"({"message":"Manually marked as failed"})"));
   REQUIRE(e.has_value());
   CHECK(e->type == StructuredErrorType::error);
   CHECK(e->message == "Manually marked as failed");
@@ -45,7 +48,8 @@ TEST_CASE("a stored error without type reads as a generic error; non-objects as 
 }
 
 TEST_CASE("upload statuses") {
-  CHECK(parse_upload_status("duplicated_sdc_not_updated") == UploadStatus::duplicated_sdc_not_updated);
+  CHECK(parse_upload_status("duplicated_sdc_not_updated") ==
+        UploadStatus::duplicated_sdc_not_updated);
   CHECK_FALSE(parse_upload_status("QUEUED").has_value());
   CHECK_FALSE(is_terminal(UploadStatus::queued));
   CHECK_FALSE(is_terminal(UploadStatus::in_progress));
@@ -53,9 +57,10 @@ TEST_CASE("upload statuses") {
   CHECK(is_terminal(UploadStatus::completed));
   CHECK(is_duplicate(UploadStatus::duplicate));
   CHECK_FALSE(is_duplicate(UploadStatus::failed));
-  for (auto s : {UploadStatus::queued, UploadStatus::in_progress, UploadStatus::completed,
-                 UploadStatus::failed, UploadStatus::duplicate, UploadStatus::duplicated_sdc_updated,
-                 UploadStatus::duplicated_sdc_not_updated, UploadStatus::cancelled}) {
+  for (auto s :
+       {UploadStatus::queued, UploadStatus::in_progress, UploadStatus::completed,
+        UploadStatus::failed, UploadStatus::duplicate, UploadStatus::duplicated_sdc_updated,
+        UploadStatus::duplicated_sdc_not_updated, UploadStatus::cancelled}) {
     CHECK(parse_upload_status(to_string(s)) == s);
   }
 }
@@ -118,10 +123,16 @@ TEST_CASE("MediaImage: wire shape with optional fields omitted") {
 TEST_CASE("MediaImage from hostile JSON: clear errors") {
   CHECK_THROWS_WITH_AS(media_image_from_json(json::parse(R"({"id":1})")),
                        "field 'id' must be a string", Error);
-  CHECK_THROWS_AS(media_image_from_json(json::parse(R"({"id":"1","title":"t","dates":{"taken":"yesterday"},"creator":{},"urls":{}})")),
-                  Error);
-  CHECK_THROWS_AS(media_image_from_json(json::parse(R"({"id":"1","title":"t","dates":{"taken":"2026-01-01"},"creator":{},"urls":{},"dimensions":{"width":-5}})")),
-                  Error);
-  CHECK_THROWS_AS(media_image_from_json(json::parse(R"({"id":"1","title":"t","dates":{"taken":"2026-01-01"},"creator":{},"urls":{},"tags":[1]})")),
-                  Error);
+  CHECK_THROWS_AS(
+      media_image_from_json(json::parse(
+          R"({"id":"1","title":"t","dates":{"taken":"yesterday"},"creator":{},"urls":{}})")),
+      Error);
+  CHECK_THROWS_AS(
+      media_image_from_json(json::parse(
+          R"({"id":"1","title":"t","dates":{"taken":"2026-01-01"},"creator":{},"urls":{},"dimensions":{"width":-5}})")),
+      Error);
+  CHECK_THROWS_AS(
+      media_image_from_json(json::parse(
+          R"({"id":"1","title":"t","dates":{"taken":"2026-01-01"},"creator":{},"urls":{},"tags":[1]})")),
+      Error);
 }

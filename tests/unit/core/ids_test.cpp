@@ -12,7 +12,8 @@ TEST_CASE("edit group ids have the Python service's shape") {
     const auto id = curator::generate_edit_group_id();
     CHECK(curator::is_edit_group_id(id));
     seen.insert(id);
-    for (char c : id) ++counts[c];
+    for (char c : id)
+      ++counts[c];
   }
   CHECK(seen.size() == 2000);
   // All 22 characters of the alphabet show up, and no other.

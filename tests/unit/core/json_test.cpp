@@ -56,7 +56,8 @@ TEST_CASE("parse refuses bad, oversize and too-deep input with clear errors") {
 }
 
 TEST_CASE("typed field access names the field and the type") {
-  const auto v = json::parse(R"({"s":"x","i":5,"d":2.5,"b":true,"n":null,"big":18446744073709551615})");
+  const auto v =
+      json::parse(R"({"s":"x","i":5,"d":2.5,"b":true,"n":null,"big":18446744073709551615})");
   const auto& o = json::as_object(v, "x");
   CHECK(json::require_string(o, "s") == "x");
   CHECK(json::get_string(o, "n") == std::nullopt);
