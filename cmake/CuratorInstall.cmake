@@ -35,5 +35,3 @@ install(FILES "${PROJECT_BINARY_DIR}/curator.pc" DESTINATION ${CMAKE_INSTALL_LIB
 if(CURATOR_BUILD_APPS)
   install(TARGETS curator-server curatorctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/migrations/"
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/curator/migrations)
