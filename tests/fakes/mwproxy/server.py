@@ -3,8 +3,9 @@
 Paths: /api.php and /w/api.php (and the wiki's own api.php path) are the Commons API;
 /wikidata/api.php and /wikidata/w/api.php the Wikidata API (Wikibase calls answered here, all other
 actions forwarded to the real wiki); /_control/… the control API; everything else is forwarded
-unchanged to the same path on the wiki. Bodies are spooled, never parsed beyond their form
-fields, and forwarded byte for byte; only Host and hop-by-hop headers are rewritten.
+to the same path under the wiki's base (the directory of its api.php). Bodies are spooled, never
+parsed beyond their form fields, and forwarded byte for byte; only Host and hop-by-hop headers
+are rewritten.
 """
 
 import http.client
@@ -135,7 +136,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
     def _forward(self, state, req, url, buffer_all):
         """Forward to the wiki; stream the answer (return None) or return it as a Response."""
         up = state.upstream
-        target = up.api_path if req.api else req.path
+        target = up.api_path if req.api else up.path_for(req.path)
         if url.query:
             target += "?" + url.query
         headers = [(k, v) for k, v in self.headers.items()

@@ -28,7 +28,14 @@ class Upstream:
         self.port = u.port or (443 if u.scheme == "https" else 80)
         self.netloc = u.netloc
         self.api_path = u.path or "/api.php"
+        self.base_dir = self.api_path.rsplit("/", 1)[0] + "/"      # "/" or e.g. "/w/"
         self.timeout = timeout
+
+    def path_for(self, path):
+        """The wiki's path for a proxy path outside the API: /index.php → BASE/index.php."""
+        if self.base_dir == "/" or path.startswith(self.base_dir):
+            return path
+        return self.base_dir + path.lstrip("/")
 
     def connect(self, timeout=None):
         cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
