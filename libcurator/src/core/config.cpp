@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -54,14 +55,16 @@ std::string default_data_dir(const Environment& env) {
   return "curator-data";
 }
 
-// Looks a variable up by its name, then by each alias.
-std::optional<std::string> lookup(const Environment& env, const VariableInfo& info) {
-  if (auto v = env.get(info.name)) return v;
+// Looks a variable up by its name, then by each alias; returns the name that
+// was set (so that errors name what the operator wrote) and the value.
+std::optional<std::pair<std::string, std::string>> lookup(const Environment& env,
+                                                          const VariableInfo& info) {
+  if (auto v = env.get(info.name)) return std::pair{std::string(info.name), std::move(*v)};
   std::string_view aliases = info.aliases;
   while (!aliases.empty()) {
     const auto comma = aliases.find(',');
     auto alias = aliases.substr(0, comma);
-    if (auto v = env.get(alias)) return v;
+    if (auto v = env.get(alias)) return std::pair{std::string(alias), std::move(*v)};
     if (comma == std::string_view::npos) break;
     aliases.remove_prefix(comma + 1);
   }
@@ -202,13 +205,28 @@ const std::vector<Variable>& table() {
            &Config::oauth1_key);
     secret({"CURATOR_OAUTH1_SECRET", "", "(unset)", true, "OAuth 1.0a consumer secret."},
            &Config::oauth1_secret);
-    secret({"CURATOR_SESSION_SECRET", "SESSION_SECRET_KEY", "(generated)", true,
-            "Key that seals session cookies."},
-           &Config::session_secret);
-    secret({"CURATOR_TOKEN_ENCRYPTION_KEY", "TOKEN_ENCRYPTION_KEY",
-            "(embedded: generated into the data dir; distributed: required)", true,
-            "Fernet key (44 characters, url-safe base64) encrypting access tokens at rest."},
-           &Config::token_encryption_key);
+    add(
+        {"CURATOR_SESSION_SECRET", "SESSION_SECRET_KEY", "(generated)", true,
+         "Key that seals session cookies (at least 32 characters)."},
+        [](Config& c, std::string_view name, std::string val) {
+          if (val.size() < 32) invalid(name, "must be at least 32 characters");
+          c.session_secret = std::move(val);
+        },
+        string_getter(&Config::session_secret));
+    add(
+        {"CURATOR_TOKEN_ENCRYPTION_KEY", "TOKEN_ENCRYPTION_KEY",
+         "(embedded: generated into the data dir; distributed: required)", true,
+         "Fernet key (44 characters, url-safe base64) encrypting access tokens at rest."},
+        [](Config& c, std::string_view name, std::string val) {
+          const bool shape =
+              val.size() == 44 && val.back() == '=' &&
+              std::all_of(val.begin(), val.end() - 1, [](char ch) {
+                return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+              });
+          if (!shape) invalid(name, "must be a Fernet key (44 characters of url-safe base64)");
+          c.token_encryption_key = std::move(val);
+        },
+        string_getter(&Config::token_encryption_key));
     secret({"CURATOR_MAPILLARY_TOKEN", "MAPILLARY_API_TOKEN", "(unset)", true,
             "Mapillary Graph API access token."},
            &Config::mapillary_token);
@@ -415,7 +433,8 @@ Config Config::load(const Environment& env) {
     }
   }
   for (const auto& var : table()) {
-    if (auto value = lookup(effective, var.info)) var.set(c, var.info.name, std::move(*value));
+    if (auto found = lookup(effective, var.info))
+      var.set(c, found->first, std::move(found->second));
   }
   if (c.database_url.empty()) c.database_url = "sqlite://" + c.data_dir + "/curator.sqlite";
   return c;

@@ -89,6 +89,15 @@ TEST_CASE("validation names the variable") {
         "CURATOR_COMMONS_DB_URL: must be a mysql:// URL");
 }
 
+TEST_CASE("secrets are checked for shape without being echoed") {
+  CHECK(error_of({{"CURATOR_SESSION_SECRET", "short-secret"}}) ==
+        "CURATOR_SESSION_SECRET: must be at least 32 characters");
+  CHECK(error_of({{"TOKEN_ENCRYPTION_KEY", "not-a-fernet-key"}}) ==
+        "TOKEN_ENCRYPTION_KEY: must be a Fernet key (44 characters of url-safe base64)");
+  const auto c = load({{"TOKEN_ENCRYPTION_KEY", "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="}});
+  CHECK(c.token_encryption_key == "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=");
+}
+
 TEST_CASE("a bad URL never echoes its password") {
   const auto msg = error_of({{"CURATOR_DATABASE_URL", "mysql://u:hunter2@h:notaport/db"}});
   CHECK(msg.find("hunter2") == std::string::npos);
@@ -118,7 +127,7 @@ TEST_CASE("database and redis URLs parse") {
 
 TEST_CASE("dump redacts secrets and URL passwords") {
   const auto c = load({{"CURATOR_OAUTH1_SECRET", "s3cr3t"},
-                       {"TOKEN_ENCRYPTION_KEY", "k3y"},
+                       {"TOKEN_ENCRYPTION_KEY", "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="},
                        {"CURATOR_DATABASE_URL", "mysql://u:dbpass@h:1/d"},
                        {"CURATOR_REDIS_URL", "redis://:redispass@h:1/0"}});
   std::ostringstream all;
@@ -126,7 +135,7 @@ TEST_CASE("dump redacts secrets and URL passwords") {
     all << name << '=' << value << '\n';
   const auto text = all.str();
   CHECK(text.find("s3cr3t") == std::string::npos);
-  CHECK(text.find("k3y") == std::string::npos);
+  CHECK(text.find("cw_0x689") == std::string::npos);
   CHECK(text.find("dbpass") == std::string::npos);
   CHECK(text.find("redispass") == std::string::npos);
   CHECK(text.find("CURATOR_OAUTH1_SECRET=***") != std::string::npos);
