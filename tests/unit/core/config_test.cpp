@@ -72,8 +72,7 @@ TEST_CASE("validation names the variable") {
         "CURATOR_LISTEN: must be between 0 and 65535");
   CHECK(error_of({{"CURATOR_DATABASE_URL", "postgres://x"}}) ==
         "CURATOR_DATABASE_URL: must start with sqlite:// or mysql://");
-  CHECK(error_of({{"DB_URL", "mysql://u:p@h"}})
-            .find("CURATOR_DATABASE_URL: mysql URL needs a database") == 0);
+  CHECK(error_of({{"DB_URL", "mysql://u:p@h"}}).find("DB_URL: mysql URL needs a database") == 0);
   CHECK(error_of({{"CURATOR_REDIS_URL", "http://x"}}) ==
         "CURATOR_REDIS_URL: must start with redis://");
   CHECK(error_of({{"CURATOR_REDIS_URL", "redis://h:1/99"}}) ==
