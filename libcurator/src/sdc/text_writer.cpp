@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <system_error>
 
 namespace curator::sdc {
@@ -61,6 +62,28 @@ void TextWriter::quoted(std::string_view s) {
   }
   out_.append(s.data() + run, s.size() - run);
   out_ += '"';
+}
+
+void TextWriter::token(std::string_view s, char tail) {
+  bool plain = true;
+  for (const char c : s)
+    plain = plain && !kEscape[static_cast<unsigned char>(c)];
+  if (!plain) {
+    separator();
+    quoted(s);
+    if (tail != '\0') out_ += tail;
+    return;
+  }
+  const std::size_t extra = (first_ ? 0 : 1) + 2 + (tail != '\0' ? 1 : 0);
+  const std::size_t at = out_.size();
+  out_.resize(at + s.size() + extra);
+  char* p = out_.data() + at;
+  if (!first_) *p++ = ',';
+  *p++ = '"';
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  *p++ = '"';
+  if (tail != '\0') *p = tail;
 }
 
 void TextWriter::integer(long long n) {

@@ -35,14 +35,11 @@ class TextWriter {
   }
   /// An object key; the next call writes its value.
   void key(std::string_view k) {
-    separator();
-    quoted(k);
-    out_ += ':';
+    token(k, ':');
     first_ = true;
   }
   void string(std::string_view s) {
-    separator();
-    quoted(s);
+    token(s, '\0');
     first_ = false;
   }
   void integer(long long n);
@@ -61,6 +58,9 @@ class TextWriter {
     if (!first_) out_ += ',';
   }
   void quoted(std::string_view s);
+  // A separator, the quoted text and `tail` (unless '\0'), in one append
+  // when the text needs no escaping (keys and most values).
+  void token(std::string_view s, char tail);
 
   std::string& out_;
   bool first_ = true;
