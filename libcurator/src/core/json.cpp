@@ -87,6 +87,8 @@ struct PreciseHandler {
   static constexpr std::size_t max_key_size = boost::json::string::max_size();
   static constexpr std::size_t max_string_size = boost::json::string::max_size();
 
+  PreciseHandler(unsigned char* temp, std::size_t size) : st({}, temp, size) {}
+
   boost::json::value_stack st;
   std::string number;
 
@@ -184,7 +186,8 @@ value parse(std::string_view text, std::string_view what, std::size_t max_bytes,
   }
   boost::json::parse_options opts;
   opts.max_depth = max_depth;
-  boost::json::basic_parser<PreciseHandler> parser(opts);
+  unsigned char temp[4096];  // the value stack starts here before it allocates
+  boost::json::basic_parser<PreciseHandler> parser(opts, temp, sizeof temp);
   parser.handler().st.reset();
   boost::json::error_code ec;
   parser.write_some(false, text.data(), text.size(), ec);
