@@ -110,6 +110,10 @@ ApiErrorType classify_stashfailed(std::string_view info, bool has_offset) {
   if (contains(info, "already completed")) return ApiErrorType::upload_completed;
   if (contains(info, "No chunked upload session")) return ApiErrorType::stash_not_found;
   if (contains(info, "already in progress")) return ApiErrorType::upload_in_progress;
+  // Chunks are verified when assembled; the verdict comes back as stashfailed.
+  if (contains(info, "verification") || contains(info, "not a permitted file type")) {
+    return ApiErrorType::file_refused;
+  }
   if (contains(info, "backend-fail") || contains(info, "Exception")) {
     return ApiErrorType::server_error;
   }

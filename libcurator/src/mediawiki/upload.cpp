@@ -20,9 +20,15 @@ std::optional<std::string> warning_name(const json::value& v) {
   return std::nullopt;
 }
 
+// ApiUpload::transformWarnings names UploadBase::getExistsWarning's kinds;
+// three of them say the name exists, the others that it looks like a camera
+// default or a thumbnail.
 bool is_exists_warning(std::string_view key) {
-  return key == "exists" || key == "exists-normalized" || key == "page-exists" || key == "thumb" ||
-         key == "thumb-name" || key == "bad-prefix";
+  return key == "exists" || key == "exists-normalized" || key == "page-exists";
+}
+
+bool is_discouraged_name_warning(std::string_view key) {
+  return key == "bad-prefix" || key == "thumb" || key == "thumb-name";
 }
 
 [[noreturn]] void bad_session(std::string_view why) {
@@ -60,6 +66,9 @@ UploadWarnings parse_upload_warnings(const json::object& warnings) {
         w.exists = warning_name(value);
         w.exists_warning = std::string(key);
       }
+    } else if (is_discouraged_name_warning(key)) {
+      w.discouraged_name = warning_name(value);
+      w.discouraged_warning = std::string(key);
     } else if (key == "was-deleted") {
       w.was_deleted = warning_name(value);
     } else if (key == "duplicate-archive") {
@@ -158,6 +167,10 @@ std::string UploadOutcome::describe() const {
         return "File:" + file_name +
                " is not a valid name (the wiki suggests File:" + suggested_name + ")";
       }
+      if (!warnings.discouraged_warning.empty()) {
+        return "File:" + file_name + " is a discouraged name (" + warnings.discouraged_warning +
+               ")";
+      }
       return "File:" + file_name + " is not a valid name" +
              (error ? " (" + error->describe() + ")" : std::string());
     case UploadOutcomeKind::blacklisted:
@@ -197,6 +210,8 @@ std::optional<UploadOutcome> outcome_from_warnings(const UploadWarnings& warning
   } else if (warnings.bad_filename) {
     o.kind = UploadOutcomeKind::bad_filename;
     o.suggested_name = *warnings.bad_filename;
+  } else if (warnings.discouraged_name) {
+    o.kind = UploadOutcomeKind::bad_filename;
   } else {
     o.kind = UploadOutcomeKind::warning;
   }

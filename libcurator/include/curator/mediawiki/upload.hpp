@@ -21,8 +21,10 @@ namespace curator::mediawiki {
 /// they mention are normalised (spaces, no "File:").
 struct UploadWarnings {
   std::vector<std::string> duplicates;           // duplicate: files with the same bytes
-  std::optional<std::string> exists;             // exists, exists-normalized, page-exists, ...
+  std::optional<std::string> exists;             // exists, exists-normalized, page-exists
   std::string exists_warning;                    // which of those it was
+  std::optional<std::string> discouraged_name;   // bad-prefix (camera names), thumb, thumb-name
+  std::string discouraged_warning;               // which of those it was
   std::optional<std::string> was_deleted;        // was-deleted: a file of this name was deleted
   std::optional<std::string> duplicate_archive;  // duplicate-archive: these bytes were deleted
   std::optional<std::string> bad_filename;       // badfilename: the name MediaWiki would use
@@ -31,6 +33,11 @@ struct UploadWarnings {
   json::object all;                              // every warning as sent
 
   bool empty() const { return all.empty(); }
+  /// Warnings about the bytes (duplicate, nochange, duplicate-archive): known
+  /// only after assembly, and not changed by another name.
+  bool about_content() const {
+    return !duplicates.empty() || nochange || duplicate_archive.has_value();
+  }
   /// The warning names as sent, comma-separated ("duplicate,exists,nochange").
   std::string names() const;
 };
@@ -95,8 +102,9 @@ struct UploadOutcome {
 };
 
 /// The outcome warnings stand for, in this order: nochange or duplicate →
-/// duplicate; exists* → exists; duplicate-archive; was-deleted; badfilename;
-/// anything else → warning. nullopt when there are no warnings.
+/// duplicate; exists* → exists; duplicate-archive; was-deleted; badfilename,
+/// bad-prefix, thumb* → bad_filename; anything else → warning. nullopt when
+/// there are no warnings.
 CURATOR_API std::optional<UploadOutcome> outcome_from_warnings(const UploadWarnings& warnings,
                                                                std::string_view file_name);
 
