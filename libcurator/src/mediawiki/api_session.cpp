@@ -37,7 +37,7 @@ ClientOptions checked(ClientOptions options, const std::optional<Credentials>& c
   }
   if (options.retry.max_attempts < 1 || options.retry.rate_limited_retries < 0 ||
       options.retry.session_retries < 0 || options.retry.base_delay.count() < 0 ||
-      options.max_answer_bytes == 0) {
+      options.http.max_response_bytes == 0) {
     throw Error(ErrorKind::invalid_input, "MediaWiki retry limits must be positive",
                 "invalid_client_options");
   }
@@ -147,7 +147,7 @@ json::value ApiSession::call(const Call& call) {
                            std::to_string(sent.elapsed.count()) + " ms");
       bool parsed = false;
       try {
-        answer = json::parse(r.body, "MediaWiki answer", options_.max_answer_bytes);
+        answer = json::parse(r.body, "MediaWiki answer", options_.http.max_response_bytes);
         parsed = true;
       } catch (const Error&) {
         parsed = false;

@@ -68,7 +68,6 @@ struct ClientOptions {
   /// assert=user on every request once logged in, so a lost session shows up
   /// as an error instead of an anonymous edit.
   bool assert_user = true;
-  std::size_t max_answer_bytes = 64u << 20;
   ApiRetryPolicy retry{};
 };
 
