@@ -102,12 +102,17 @@ ApiSession::Sent ApiSession::send(const Call& call, const Params& full) {
     for (const auto& field : full)
       (goes_in_query(field.first) ? query : body).push_back(field);
     const auto url = http::append_query(options_.api_url, query);
+    // libcurl repeats a request by itself when a reused connection dies
+    // before the answer starts; a write that must not run twice avoids reuse.
+    http::RequestOptions request;
+    request.fresh_connection = !call.idempotent;
     if (call.file) {
       // Multipart bodies are not part of an OAuth 1.0a signature.
-      sent.response = http_.post_multipart(url, body, call.file, headers_for("POST", url, {}));
+      sent.response =
+          http_.post_multipart(url, body, call.file, headers_for("POST", url, {}), request);
       stats_.bytes_uploaded += call.file->length;
     } else {
-      sent.response = http_.post_form(url, body, headers_for("POST", url, body));
+      sent.response = http_.post_form(url, body, headers_for("POST", url, body), request);
     }
   }
   cookies_.store(sent.response.headers);
@@ -193,9 +198,11 @@ json::value ApiSession::call(const Call& call) {
         if (decision.suggested_wait) e.with_retry_after(*decision.suggested_wait);
         throw e;
       }
-      if (failure.cls == FailureClass::lost && !call.idempotent) {
+      if (!call.idempotent &&
+          (failure.cls == FailureClass::lost || failure.cls == FailureClass::server_status ||
+           failure.cls == FailureClass::bad_answer)) {
         throw Error(ErrorKind::transient,
-                    call.what + ": the answer was lost after sending (" + transfer_error->what() +
+                    call.what + ": no usable answer after sending (" + transfer_error->what() +
                         "); not repeated because the outcome is unknown: check the wiki",
                     "outcome_unknown");
       }

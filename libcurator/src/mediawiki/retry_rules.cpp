@@ -68,10 +68,11 @@ Decision decide(const ApiRetryPolicy& policy, const Failure& failure, const Call
                 Spent& spent) {
   switch (failure.cls) {
     case FailureClass::connect:
-    case FailureClass::server_status:
-    case FailureClass::bad_answer:
       return transient(policy, failure, spent);
     case FailureClass::lost:
+    case FailureClass::server_status:
+    case FailureClass::bad_answer:
+      // A gateway's 5xx or a garbled answer may hide a request that ran.
       if (!call.idempotent) return Decision{};
       return transient(policy, failure, spent);
     case FailureClass::throttled:

@@ -15,7 +15,7 @@ namespace curator::mediawiki::detail {
 enum class FailureClass {
   connect,        // nothing was sent (connection refused, DNS)
   lost,           // sent, but no answer (timeout, reset): the request may have run
-  server_status,  // HTTP 5xx or 408 without an API error inside
+  server_status,  // HTTP 5xx or 408 without an API error inside (maybe after it ran)
   throttled,      // HTTP 429
   bad_answer,     // 2xx whose body is not JSON (a proxy's or PHP's error page)
   api,            // an API error answer

@@ -35,7 +35,7 @@ TEST_CASE("transient failures back off by doubling up to the cap, within the att
   CHECK(decide(p, Failure{FailureClass::connect, {}, {}}, call, again).delay == milliseconds(1500));
 }
 
-TEST_CASE("a lost answer is retried only for idempotent calls") {
+TEST_CASE("a lost, 5xx or garbled answer is retried only for idempotent calls") {
   ApiRetryPolicy p;
   Spent spent;
   CHECK(
@@ -45,6 +45,12 @@ TEST_CASE("a lost answer is retried only for idempotent calls") {
       decide(p, Failure{FailureClass::lost, {}, {}}, CallTraits{false, true, false}, fresh);
   CHECK_FALSE(d.retry);
   CHECK(fresh.transient == 0);
+  CHECK_FALSE(
+      decide(p, Failure{FailureClass::server_status, {}, {}}, CallTraits{false, true, false}, fresh)
+          .retry);
+  CHECK_FALSE(
+      decide(p, Failure{FailureClass::bad_answer, {}, {}}, CallTraits{false, true, false}, fresh)
+          .retry);
   // A refused connection never reached the wiki: always safe.
   CHECK(decide(p, Failure{FailureClass::connect, {}, {}}, CallTraits{false, true, false}, fresh)
             .retry);

@@ -77,8 +77,9 @@ struct ApiRequest {
   bool post = false;
   bool with_token = false;  // add a fresh CSRF token (POST only)
   /// Whether repeating the request after a response was lost is harmless;
-  /// when false, a timeout or broken connection after sending is reported
-  /// (Error(transient, "outcome_unknown")) instead of retried.
+  /// when false, a timeout, broken connection, gateway 5xx or garbled answer
+  /// after sending is reported (Error(transient, "outcome_unknown")) instead
+  /// of retried: the caller re-reads the wiki's state.
   bool idempotent = true;
 };
 
