@@ -5,7 +5,6 @@
 // time, answers are cached, and a failure only means "no address": it never
 // fails the listing that asked.
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -16,6 +15,7 @@
 #include "curator/core/json.hpp"
 #include "curator/core/media_image.hpp"
 #include "curator/export.hpp"
+#include "curator/http/retry.hpp"
 
 namespace curator::sources {
 
@@ -39,6 +39,8 @@ struct GeocoderOptions {
   int concurrency = 10;     // Config::geocoding_concurrency
   std::size_t cache_entries = 100'000;
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};
+  /// One quick retry: a failed lookup only costs an address.
+  http::RetryPolicy retry{.delays = {std::chrono::milliseconds(500)}};
 };
 
 struct GeocodeStats {
