@@ -55,16 +55,9 @@ void ApiClient::give_back(std::unique_ptr<http::Client> client) {
 json::value ApiClient::get_json(const std::string& url, const http::Headers& headers,
                                 const ErrorReader& on_error, const BodyCheck& check,
                                 const std::function<void()>& before_attempt) {
-  auto policy = options_.retry;
-  const auto service = options_.service;
-  auto user_on_retry = policy.on_retry;
-  policy.on_retry = [&, user_on_retry](int attempt, const Error& e,
-                                       std::chrono::milliseconds delay) {
-    log::info("sources", fmt::format("{} attempt {} failed ({}), retrying in {} ms: {}", service,
-                                     attempt, to_string(e.kind()), delay.count(), e.what()));
-    if (user_on_retry) user_on_retry(attempt, e, delay);
-  };
-  return http::with_retries(policy, [&](int) {
+  const auto& service = options_.service;
+  // http::run_with_retries logs each retry with the error's message.
+  return http::with_retries(options_.retry, [&](int) {
     if (before_attempt) before_attempt();
     http::Response response;
     {

@@ -35,7 +35,8 @@ void enrich(Collection& collection, const ListOptions& options, ReverseGeocoder*
     try {
       found = existing->by_source_ids(id_property, ids);
     } catch (const std::exception& e) {
-      existing_warning = fmt::format("existing files on Commons could not be checked: {}", e.what());
+      existing_warning =
+          fmt::format("existing files on Commons could not be checked: {}", e.what());
     }
   };
   // The two touch different fields (location vs existing), so they can overlap.

@@ -56,8 +56,9 @@ std::optional<std::string> cookie_value(std::string_view set_cookie, std::string
 }
 
 bool is_sha1(std::string_view s) {
-  return s.size() == 40 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  return s.size() == 40 && std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isxdigit(static_cast<unsigned char>(c));
+         });
 }
 
 std::string page_url(std::string_view base, std::string title) {
@@ -66,8 +67,8 @@ std::string page_url(std::string_view base, std::string title) {
   std::string out(base);
   out += "File:";
   for (unsigned char c : title) {
-    if (std::isalnum(c) || std::string_view("-._~!$'()*,;:@/").find(static_cast<char>(c)) !=
-                               std::string_view::npos) {
+    if (std::isalnum(c) ||
+        std::string_view("-._~!$'()*,;:@/").find(static_cast<char>(c)) != std::string_view::npos) {
       out += static_cast<char>(c);
     } else {
       out += fmt::format("%{:02X}", c);
@@ -108,10 +109,10 @@ struct ExistingFileFinder::Impl {
 
   void remember_cookies(const http::Response& r) {
     for (const auto& h : r.headers) {
-      if (h.name.size() != 10 || !std::equal(h.name.begin(), h.name.end(), "set-cookie",
-                                             [](char a, char b) {
-                                               return std::tolower(static_cast<unsigned char>(a)) == b;
-                                             })) {
+      if (h.name.size() != 10 ||
+          !std::equal(h.name.begin(), h.name.end(), "set-cookie", [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == b;
+          })) {
         continue;
       }
       if (auto v = cookie_value(h.value, "wcqsSession")) {
@@ -159,16 +160,15 @@ struct ExistingFileFinder::Impl {
     }
   }
 
-  std::map<std::string, std::vector<ExistingFile>> query_batch(std::string_view property,
-                                                               const std::vector<std::string>& ids) {
+  std::map<std::string, std::vector<ExistingFile>> query_batch(
+      std::string_view property, const std::vector<std::string>& ids) {
     const auto query = wcqs::existing_files_query(property, ids);
     return http::with_retries(options.retry, [&](int) {
       check_not_blocked();
       const auto response = post_query(query);
       if (response.status == 429) {
-        const auto wait =
-            http::parse_retry_after(response.header("Retry-After").value_or("")).value_or(
-                std::chrono::seconds(60));
+        const auto wait = http::parse_retry_after(response.header("Retry-After").value_or(""))
+                              .value_or(std::chrono::seconds(60));
         {
           std::lock_guard lock(mutex);
           blocked_until = std::chrono::steady_clock::now() + wait;
@@ -253,6 +253,8 @@ std::vector<ExistingFile> ExistingFileFinder::by_sha1(std::string_view sha1) {
   return out;
 }
 
-std::size_t ExistingFileFinder::requests_sent() const { return impl_->client.requests(); }
+std::size_t ExistingFileFinder::requests_sent() const {
+  return impl_->client.requests();
+}
 
 }  // namespace curator::sources

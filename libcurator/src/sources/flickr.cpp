@@ -38,7 +38,9 @@ bool is_photo_id(std::string_view id) {
          std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool is_nsid(std::string_view user) { return user.find("@N") != std::string_view::npos; }
+bool is_nsid(std::string_view user) {
+  return user.find("@N") != std::string_view::npos;
+}
 
 const json::object& container(const json::value& body, std::string_view key) {
   if (body.is_object()) {
@@ -167,8 +169,7 @@ struct FlickrSource::Impl {
                            {{"url", fmt::format("https://www.flickr.com/photos/{}/", user)}});
     auto nsid = text(container(body, "user"), "id");
     if (nsid.empty()) {
-      throw Error(ErrorKind::not_found, fmt::format("Flickr user {} not found", user),
-                  "flickr_1");
+      throw Error(ErrorKind::not_found, fmt::format("Flickr user {} not found", user), "flickr_1");
     }
     return nsid;
   }
@@ -205,7 +206,9 @@ CollectionRef FlickrSource::parse_input(std::string_view input) const {
   return parse_flickr_input(input);
 }
 
-std::string FlickrSource::resolve_user(std::string_view user) { return impl_->resolve_user(user); }
+std::string FlickrSource::resolve_user(std::string_view user) {
+  return impl_->resolve_user(user);
+}
 
 std::vector<std::string> FlickrSource::list_ids(const CollectionRef& ref) {
   if (ref.kind == CollectionKind::images) {
@@ -297,8 +300,8 @@ MediaImage FlickrSource::fetch_image(std::string_view id) {
   impl_->check_ids({std::string(id)});
   auto [image, media] = impl_->photo(id);
   if (media == "video") {
-    throw Error(ErrorKind::invalid_input,
-                fmt::format("Flickr photo {} is {}", id, kVideoRefusal), "not_uploadable");
+    throw Error(ErrorKind::invalid_input, fmt::format("Flickr photo {} is {}", id, kVideoRefusal),
+                "not_uploadable");
   }
   return image;
 }
@@ -313,6 +316,8 @@ std::optional<std::string> FlickrSource::refusal(const MediaImage& image) const 
   return flickr_license_refusal(image.license.value_or(""));
 }
 
-std::size_t FlickrSource::requests_sent() const { return impl_->client.requests(); }
+std::size_t FlickrSource::requests_sent() const {
+  return impl_->client.requests();
+}
 
 }  // namespace curator::sources

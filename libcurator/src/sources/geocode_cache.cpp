@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace curator::sources {
 
-std::string coordinate_key(double latitude, double longitude) {
-  return fmt::format("{:.6f},{:.6f}", latitude, longitude);
+std::string coordinate_key(double latitude, double longitude, int decimals) {
+  decimals = std::clamp(decimals, 0, 7);
+  // Adding 0.0 turns -0.0 into 0.0, so "-0.0000" and "0.0000" share a key.
+  return fmt::format("{:.{}f},{:.{}f}", latitude + 0.0, decimals, longitude + 0.0, decimals);
 }
 
 std::optional<std::optional<Address>> GeocodeCache::get(const std::string& key) {

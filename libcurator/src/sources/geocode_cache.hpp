@@ -1,7 +1,8 @@
 #pragma once
 // A bounded, thread-safe cache of reverse-geocoding answers keyed by the
-// coordinates as they are sent (6 decimals, about 10 cm). It keeps "no
-// address" answers too; failed requests are never stored, so they are retried.
+// coordinates as they are sent (rounded; 4 decimals is about 11 m, finer than
+// any field we read). It keeps "no address" answers too; failed requests are
+// never stored, so they are retried.
 
 #include <cstddef>
 #include <list>
@@ -14,8 +15,9 @@
 
 namespace curator::sources {
 
-/// `<lat>,<lon>` with 6 decimals: the cache key and the request's values.
-std::string coordinate_key(double latitude, double longitude);
+/// `<lat>,<lon>` with `decimals` (0 to 7) decimals: the cache key and the
+/// request's values.
+std::string coordinate_key(double latitude, double longitude, int decimals);
 
 class GeocodeCache {
  public:

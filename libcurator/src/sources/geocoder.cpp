@@ -52,9 +52,8 @@ struct ReverseGeocoder::Impl {
                                                       {"format", "jsonv2"}});
     const auto before = client.requests();
     try {
-      const auto answer = client.get_json(url, {}, [](const http::Response& r) {
-        http::raise_for_status(r, "geocoder");
-      });
+      const auto answer = client.get_json(
+          url, {}, [](const http::Response& r) { http::raise_for_status(r, "geocoder"); });
       stats.requests += client.requests() - before;
       auto address = parse_reverse_geocode(answer);
       cache.put(key, address);
@@ -62,8 +61,8 @@ struct ReverseGeocoder::Impl {
     } catch (const Error& e) {
       stats.requests += client.requests() - before;
       ++stats.failures;
-      log::warning("sources", fmt::format("reverse geocoding {:.6f},{:.6f} failed: {}", lat, lon,
-                                          e.what()));
+      log::warning("sources",
+                   fmt::format("reverse geocoding {:.6f},{:.6f} failed: {}", lat, lon, e.what()));
       return std::nullopt;
     }
   }
@@ -71,8 +70,8 @@ struct ReverseGeocoder::Impl {
 
 ReverseGeocoder::ReverseGeocoder(GeocoderOptions options) {
   if (options.url.empty() || options.concurrency < 1) {
-    throw Error(ErrorKind::invalid_input, "the geocoder needs a URL and a concurrency of at least 1",
-                "invalid_option");
+    throw Error(ErrorKind::invalid_input,
+                "the geocoder needs a URL and a concurrency of at least 1", "invalid_option");
   }
   impl_ = std::make_unique<Impl>(std::move(options));
 }
@@ -81,7 +80,8 @@ ReverseGeocoder::~ReverseGeocoder() = default;
 
 std::optional<Address> ReverseGeocoder::lookup(double latitude, double longitude) {
   GeocodeStats stats;
-  auto a = impl_->lookup(coordinate_key(latitude, longitude), latitude, longitude, stats);
+  auto a = impl_->lookup(coordinate_key(latitude, longitude, impl_->options.coordinate_decimals),
+                         latitude, longitude, stats);
   impl_->count(stats);
   return a;
 }
@@ -97,7 +97,8 @@ GeocodeStats ReverseGeocoder::enrich(std::vector<MediaImage>& images) {
       ++stats.skipped;
       continue;
     }
-    by_key[coordinate_key(loc->latitude, loc->longitude)].push_back(i);
+    by_key[coordinate_key(loc->latitude, loc->longitude, impl_->options.coordinate_decimals)]
+        .push_back(i);
   }
   std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> keys;
   for (const auto& entry : by_key)

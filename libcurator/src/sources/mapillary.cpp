@@ -102,7 +102,9 @@ struct MapillarySource::Impl {
     return {{"Authorization", "OAuth " + options.token}};
   }
 
-  json::value get(const std::string& url) { return client.get_json(url, headers(), read_graph_error); }
+  json::value get(const std::string& url) {
+    return client.get_json(url, headers(), read_graph_error);
+  }
 
   std::string image_url(std::string_view id, std::string_view fields) const {
     return http::append_query(base + "/" + std::string(id), {{"fields", std::string(fields)}});
@@ -285,6 +287,8 @@ std::map<std::string, std::vector<ExistingFile>> MapillarySource::find_existing(
   return impl_->options.existing->by_source_ids(kMapillaryPhotoId, ids);
 }
 
-std::size_t MapillarySource::requests_sent() const { return impl_->client.requests(); }
+std::size_t MapillarySource::requests_sent() const {
+  return impl_->client.requests();
+}
 
 }  // namespace curator::sources

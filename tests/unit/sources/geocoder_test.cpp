@@ -42,9 +42,12 @@ TEST_CASE("apply_address fills a location") {
   CHECK(loc.latitude == 1);
 }
 
-TEST_CASE("coordinate keys have six decimals") {
-  CHECK(coordinate_key(52.52, 13.405) == "52.520000,13.405000");
-  CHECK(coordinate_key(-0.0000004, 1.23456789) == "-0.000000,1.234568");
+TEST_CASE("coordinate keys round to the requested decimals") {
+  CHECK(coordinate_key(52.52, 13.405, 6) == "52.520000,13.405000");
+  CHECK(coordinate_key(52.52004, 13.40496, 4) == "52.5200,13.4050");
+  CHECK(coordinate_key(48.85661, 2.35224, 4) == coordinate_key(48.85659, 2.35216, 4));
+  CHECK(coordinate_key(1.5, 2.5, 99) == "1.5000000,2.5000000");
+  CHECK(coordinate_key(1.5, 2.5, -3) == "2,2");
 }
 
 TEST_CASE("the cache keeps answers and 'no address', and evicts the least recently used") {

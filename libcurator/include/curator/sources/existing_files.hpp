@@ -28,16 +28,16 @@ inline constexpr std::string_view kFlickrPhotoId = "P12120";
 using Sha1Lookup = std::function<std::vector<std::string>(std::string_view sha1)>;
 
 struct ExistingFilesOptions {
-  std::string wcqs_url;      // Config::wcqs_url
-  std::string oauth_token;   // Config::wcqs_oauth_token, sent as the wcqsOauth cookie
-  std::string contact_url;   // for the User-Agent
+  std::string wcqs_url;     // Config::wcqs_url
+  std::string oauth_token;  // Config::wcqs_oauth_token, sent as the wcqsOauth cookie
+  std::string contact_url;  // for the User-Agent
   std::size_t ids_per_query = 200;
-  int concurrency = 2;       // queries at once (a shared public service)
+  int concurrency = 2;  // queries at once (a shared public service)
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   http::RetryPolicy retry{.delays = {std::chrono::seconds(2), std::chrono::seconds(5)}};
   /// Where a file's page lives, for SHA-1 results: base + "File:Name.jpg".
   std::string file_page_base = "https://commons.wikimedia.org/wiki/";
-  Sha1Lookup sha1_lookup;    // empty: by_sha1() is Error(invalid_input)
+  Sha1Lookup sha1_lookup;  // empty: by_sha1() is Error(invalid_input)
 };
 
 class CURATOR_API ExistingFileFinder {

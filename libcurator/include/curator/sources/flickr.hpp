@@ -23,7 +23,7 @@ namespace curator::sources {
 
 struct FlickrOptions {
   std::string api_url = "https://api.flickr.com/services/rest";  // Config::flickr_api_url
-  std::string api_key;                                            // Config::flickr_api_key
+  std::string api_key;                                           // Config::flickr_api_key
   std::string contact_url;
   std::size_t max_photos = 10'000;  // pages beyond this are not read (a warning says so)
   int concurrency = 4;              // pages or photos in flight at once

@@ -38,6 +38,9 @@ struct GeocoderOptions {
   std::string contact_url;  // for the User-Agent
   int concurrency = 10;     // Config::geocoding_concurrency
   std::size_t cache_entries = 100'000;
+  /// Coordinates are rounded to this many decimals before the lookup (4 is
+  /// about 11 m: the same city and postcode), so neighbouring photos share one.
+  int coordinate_decimals = 4;
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};
   /// One quick retry: a failed lookup only costs an address.
   http::RetryPolicy retry{.delays = {std::chrono::milliseconds(500)}};

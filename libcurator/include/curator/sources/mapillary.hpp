@@ -24,14 +24,14 @@ struct MapillaryOptions {
   std::string api_url = "https://graph.mapillary.com";  // Config::mapillary_api_url
   std::string token;                                    // Config::mapillary_token
   std::string contact_url;                              // for the User-Agent
-  std::size_t ids_per_request = 100;  // multi-get batch (the API refuses more)
-  std::size_t ids_page_size = 2000;   // `limit` of each /image_ids page
-  std::size_t max_images = 100'000;   // a listing stops with an error beyond this
-  int concurrency = 8;                // metadata batches in flight at once
+  std::size_t ids_per_request = 100;                    // multi-get batch (the API refuses more)
+  std::size_t ids_page_size = 2000;                     // `limit` of each /image_ids page
+  std::size_t max_images = 100'000;                     // a listing stops with an error beyond this
+  int concurrency = 8;                                  // metadata batches in flight at once
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   http::RetryPolicy retry{
       .delays = {std::chrono::seconds(2), std::chrono::seconds(4), std::chrono::seconds(8)}};
-  std::shared_ptr<ReverseGeocoder> geocoder;   // null: no addresses
+  std::shared_ptr<ReverseGeocoder> geocoder;     // null: no addresses
   std::shared_ptr<ExistingFileFinder> existing;  // null: `existing` stays empty
 };
 

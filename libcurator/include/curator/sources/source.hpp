@@ -38,8 +38,8 @@ struct Collection {
 };
 
 struct ListOptions {
-  bool geocode = true;         // fill city … postcode from the reverse geocoder
-  bool find_existing = true;   // fill `existing` from the Commons Query Service
+  bool geocode = true;        // fill city … postcode from the reverse geocoder
+  bool find_existing = true;  // fill `existing` from the Commons Query Service
   /// Called as metadata arrives: (images with metadata so far, ids listed).
   std::function<void(std::size_t done, std::size_t total)> on_progress;
 };
