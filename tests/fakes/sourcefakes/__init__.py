@@ -1,0 +1,1 @@
+"""Stdlib-only fakes of Mapillary, Flickr, Nominatim and WCQS (see ../README.md)."""
