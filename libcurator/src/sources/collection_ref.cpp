@@ -1,5 +1,6 @@
 #include "curator/sources/collection_ref.hpp"
 
+#include <fmt/format.h>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -8,6 +9,7 @@
 #include <cctype>
 #include <cstdint>
 #include <optional>
+#include <set>
 
 #include "curator/core/error.hpp"
 
@@ -155,12 +157,13 @@ CollectionRef make(std::string handler, CollectionKind kind, std::string id,
 CollectionRef id_list(std::string handler, const std::vector<std::string_view>& tokens,
                       std::string_view forms) {
   if (tokens.size() > kMaxListedIds) {
-    reject(forms, "more than " + std::to_string(kMaxListedIds) + " ids");
+    reject(forms, fmt::format("more than {} ids", kMaxListedIds));
   }
   CollectionRef r = make(std::move(handler), CollectionKind::images, {});
+  std::set<std::string_view> seen;
   for (auto t : tokens) {
-    if (!is_digits(t)) reject(forms, "'" + std::string(t.substr(0, 64)) + "' is not an image id");
-    if (std::find(r.ids.begin(), r.ids.end(), t) == r.ids.end()) r.ids.emplace_back(t);
+    if (!is_digits(t)) reject(forms, fmt::format("'{}' is not an image id", t.substr(0, 64)));
+    if (seen.insert(t).second) r.ids.emplace_back(t);
   }
   return r;
 }
