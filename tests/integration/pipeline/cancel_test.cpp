@@ -101,3 +101,19 @@ TEST_CASE("only one process runs workers on an SQLite database") {
   CHECK_NOTHROW(second->start());
   second->stop();
 }
+
+TEST_CASE("cancelled after the publish: the file is on Commons, so the row says completed") {
+  World w(Mode::embedded);
+  const auto title = unique_title("cancel-after-publish");
+  const auto ids = w.schedule({{w.new_image(), title}});
+  // The SDC edit is slow: the cancel lands after the publish.
+  w.proxy().fault(R"({"action":"wbeditentity","delay_ms":1500,"count":1})");
+  w.pipeline().start();
+  REQUIRE(test::wait_until([&] { return !w.proxy().requests("wbeditentity").empty(); }, 60s, 20ms));
+  REQUIRE(store::UploadRepository(w.db()).cancel_many({ids[0]}) == 1);
+  // Cancelled first (terminal), then corrected by the job once its SDC is saved.
+  REQUIRE(test::wait_until([&] { return w.row(ids[0]).status == UploadStatus::completed; }, 30s));
+  CHECK(w.row(ids[0]).success.has_value());
+  CHECK(w.publishes_of(title) == 1);
+  CHECK(w.events().statuses(ids[0]).back() == UploadStatus::completed);
+}
