@@ -35,7 +35,7 @@ MigrationReport migrate(Connection& connection, const std::vector<Migration>& mi
                         TimePoint now);
 /// Rows of schema_migrations; empty when the table does not exist.
 std::vector<AppliedMigration> applied_migrations(Connection& connection);
-/// Runs every statement of a script in order, without placeholders (fixtures, tools).
+/// Runs every statement of a script in order, without parameter markers (fixtures, tools).
 void execute_script(Connection& connection, std::string_view script);
 
 }  // namespace curator::store::detail

@@ -41,7 +41,7 @@ detail::Where upload_where(const Connection& c, const UploadQuery& query) {
     Params statuses;
     for (const auto s : query.statuses)
       statuses.emplace_back(std::string(to_string(s)));
-    auto clause = "r.status IN (" + detail::placeholders(statuses.size()) + ")";
+    auto clause = "r.status IN (" + detail::parameter_list(statuses.size()) + ")";
     where.add(std::move(clause), std::move(statuses));
   }
   if (query.date_from) {

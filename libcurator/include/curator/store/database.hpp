@@ -31,7 +31,8 @@ struct DatabaseOptions {
   /// queries, so that rows committed late within that window are not missed.
   std::chrono::seconds change_overlap{2};
   /// Stamps created_at/updated_at and decides what is due or expired. Whole seconds
-  /// are stored (DATETIME(0)); the default is curator::now_utc_seconds.
+  /// are stored (DATETIME(0)); the default is curator::now_utc_seconds. Called from
+  /// many threads at once.
   std::function<TimePoint()> clock;
 };
 

@@ -86,7 +86,8 @@ class CURATOR_API UploadRepository {
 
   // ---- the worker's transitions -----------------------------------------------------
 
-  /// Ids of queued rows that are due (not_before unset or reached), oldest first.
+  /// Ids of queued rows that are due (not_before unset or reached): rows without
+  /// not_before first, then by not_before, then by id (index order, no sort).
   std::vector<Id> due(std::size_t limit);
   /// When the earliest queued row becomes due (may be in the past); nullopt if none.
   std::optional<TimePoint> next_due_time();
