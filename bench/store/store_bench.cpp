@@ -23,7 +23,6 @@
 #include "curator/store/uploads.hpp"
 #include "curator/store/users.hpp"
 #include "store/database_impl.hpp"
-#include "store/migrator.hpp"
 
 using namespace curator;
 using namespace curator::store;
