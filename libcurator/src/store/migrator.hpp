@@ -24,7 +24,7 @@ struct Migration {
 
 /// The embedded migrations of one backend, ascending.
 std::vector<Migration> embedded_for(Backend backend);
-/// SHA-256 (hex) of a migration file, with CRLF read as LF.
+/// SHA-256 (hex) of a migration file, line endings read as LF (as it is embedded).
 std::string migration_checksum(std::string_view sql);
 /// Splits a script into statements on `;` outside quotes and comments. `--` (and `#`
 /// on MySQL) comments are dropped; `/* */` comments are kept (MySQL `/*! */` runs).

@@ -39,7 +39,7 @@ struct DatabaseOptions {
 struct AppliedMigration {
   int version = 0;
   std::string name;
-  std::string checksum;  // SHA-256 hex of the file (CRLF read as LF)
+  std::string checksum;  // SHA-256 hex of the file (line endings read as LF)
   TimePoint applied_at;
   /// "applied", or "adopted (alembic 5cc957424c9d)" for the baseline of a database
   /// that the Python service created.
