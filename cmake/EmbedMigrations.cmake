@@ -1,0 +1,146 @@
+# Embeds the SQL migrations (migrations/<dialect>/NNNN_name.sql) into libcurator as C++
+# raw string literals, so the library applies its migrations at run time without the
+# source tree.
+#
+# Use from a CMakeLists.txt:
+#   include(EmbedMigrations)
+#   curator_embed_migrations(<target> <migrations directory>)
+#
+# At build time this same file runs in script mode (cmake -P) and writes
+# curator_migrations.cpp, which defines curator::store::detail::embedded_migrations()
+# (declared in libcurator/src/store/embedded_migrations.hpp). Line endings become LF
+# (CRLF and lone CR alike); every other byte is kept. Each file becomes an array
+# of literal pieces of at most kPieceBytes bytes (cut at line ends), joined at run time,
+# because some compilers cap one literal at 64 KiB. Each piece gets a raw-string
+# delimiter that does not occur in it.
+
+set(_curator_embed_piece_bytes 8000)
+
+if(NOT CMAKE_SCRIPT_MODE_FILE)
+  set(CURATOR_EMBED_MIGRATIONS_SCRIPT "${CMAKE_CURRENT_LIST_FILE}" CACHE INTERNAL
+      "Script that turns SQL migrations into a C++ source")
+
+  function(curator_embed_migrations target dir)
+    get_filename_component(dir "${dir}" ABSOLUTE)
+    file(GLOB_RECURSE sql_files CONFIGURE_DEPENDS "${dir}/*.sql")
+    set(out "${CMAKE_CURRENT_BINARY_DIR}/generated/curator_migrations.cpp")
+    add_custom_command(
+      OUTPUT "${out}"
+      COMMAND "${CMAKE_COMMAND}" "-DMIGRATIONS_DIR=${dir}" "-DOUTPUT=${out}"
+              -P "${CURATOR_EMBED_MIGRATIONS_SCRIPT}"
+      DEPENDS ${sql_files} "${CURATOR_EMBED_MIGRATIONS_SCRIPT}"
+      COMMENT "Embedding SQL migrations from ${dir}"
+      VERBATIM)
+    target_sources(${target} PRIVATE "${out}")
+  endfunction()
+  return()
+endif()
+
+# ---- script mode: cmake -DMIGRATIONS_DIR=... -DOUTPUT=... -P EmbedMigrations.cmake ----
+cmake_minimum_required(VERSION 3.25)
+if(NOT DEFINED MIGRATIONS_DIR OR NOT DEFINED OUTPUT)
+  message(FATAL_ERROR "EmbedMigrations: pass -DMIGRATIONS_DIR=<dir> -DOUTPUT=<file.cpp>")
+endif()
+
+file(GLOB entries LIST_DIRECTORIES true RELATIVE "${MIGRATIONS_DIR}" "${MIGRATIONS_DIR}/*")
+foreach(entry IN LISTS entries)
+  if(NOT entry MATCHES "^(sqlite|mysql)$")
+    message(FATAL_ERROR "EmbedMigrations: unexpected '${entry}' in ${MIGRATIONS_DIR} "
+                        "(only the dialect directories sqlite/ and mysql/ belong there)")
+  endif()
+endforeach()
+
+set(arrays "")
+set(registrations "")
+foreach(dialect sqlite mysql)
+  file(GLOB files RELATIVE "${MIGRATIONS_DIR}/${dialect}" "${MIGRATIONS_DIR}/${dialect}/*")
+  list(SORT files)
+  set(seen_versions "")
+  foreach(name IN LISTS files)
+    if(NOT name MATCHES "^([0-9][0-9][0-9][0-9])_([a-z0-9_]+)\\.sql$")
+      message(FATAL_ERROR "EmbedMigrations: ${dialect}/${name} is not named NNNN_name.sql "
+                          "(four digits, lowercase letters, digits and underscores)")
+    endif()
+    set(digits "${CMAKE_MATCH_1}")
+    set(stem "${CMAKE_MATCH_2}")
+    string(REGEX REPLACE "^0+" "" version "${digits}")
+    if(version STREQUAL "")
+      message(FATAL_ERROR "EmbedMigrations: ${dialect}/${name}: migrations start at 0001")
+    endif()
+    if(version IN_LIST seen_versions)
+      message(FATAL_ERROR "EmbedMigrations: two ${dialect} migrations are numbered ${digits}")
+    endif()
+    list(APPEND seen_versions "${version}")
+
+    file(READ "${MIGRATIONS_DIR}/${dialect}/${name}" content)
+    # file(READ) turns CRLF into LF; turn lone CRs into LF too, as compilers would inside
+    # a raw literal, so the embedded text (and its checksum) never depends on either.
+    string(REPLACE "\r" "\n" content "${content}")
+    set(pieces "")
+    set(rest "${content}")
+    while(NOT rest STREQUAL "")
+      string(LENGTH "${rest}" length)
+      if(length GREATER _curator_embed_piece_bytes)
+        string(SUBSTRING "${rest}" 0 ${_curator_embed_piece_bytes} head)
+        string(FIND "${head}" "\n" newline REVERSE)
+        if(newline GREATER -1)
+          math(EXPR cut "${newline} + 1")
+        else()
+          set(cut ${_curator_embed_piece_bytes})
+        endif()
+        string(SUBSTRING "${rest}" 0 ${cut} piece)
+        string(SUBSTRING "${rest}" ${cut} -1 rest)
+      else()
+        set(piece "${rest}")
+        set(rest "")
+      endif()
+      set(delimiter "sql")
+      set(counter 0)
+      while(TRUE)
+        string(FIND "${piece}" ")${delimiter}\"" collision)
+        if(collision EQUAL -1)
+          break()
+        endif()
+        math(EXPR counter "${counter} + 1")
+        set(delimiter "sql${counter}")
+      endwhile()
+      string(APPEND pieces "    R\"${delimiter}(${piece})${delimiter}\",\n")
+    endwhile()
+    if(pieces STREQUAL "")
+      set(pieces "    \"\",\n")
+    endif()
+    set(array "k_${dialect}_${digits}")
+    string(APPEND arrays "constexpr std::string_view ${array}[] = {\n${pieces}};\n\n")
+    string(APPEND registrations
+           "      {\"${dialect}\", ${version}, \"${stem}\", join(${array})},\n")
+  endforeach()
+endforeach()
+
+set(source "// Generated by cmake/EmbedMigrations.cmake from ${MIGRATIONS_DIR}; do not edit.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include \"store/embedded_migrations.hpp\"
+
+namespace curator::store::detail {
+namespace {
+
+template <std::size_t N>
+std::string join(const std::string_view (&pieces)[N]) {
+  std::string out;
+  for (const auto piece : pieces) out.append(piece);
+  return out;
+}
+
+${arrays}}  // namespace
+
+const std::vector<EmbeddedMigration>& embedded_migrations() {
+  static const std::vector<EmbeddedMigration> all{
+${registrations}  };
+  return all;
+}
+
+}  // namespace curator::store::detail
+")
+file(WRITE "${OUTPUT}" "${source}")
