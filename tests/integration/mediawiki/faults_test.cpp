@@ -98,6 +98,24 @@ TEST_CASE("the last chunk's answer lost: sync starts again, async asks for the s
     s.check_published(s.upload(false, &upload));
     CHECK(upload->session().restarts == 1);
   }
+  SUBCASE("async: the repeat arrives after the assembly consumed the chunks") {
+    Setup s;
+    // The repeat waits 2 s in the proxy: the job runner assembles meanwhile.
+    s.proxy.fault(
+        R"({"action":"upload","params":{"offset":"2097152"},"delay_ms":2000,"skip":1,"count":1})");
+    s.proxy.fault(
+        R"({"action":"upload","params":{"offset":"2097152"},"reset":true,"phase":"after","count":1})");
+    ChunkedUpload* upload = nullptr;
+    s.check_published(s.upload(true, &upload));
+    CHECK(upload->session().restarts == 0);
+    bool consumed = false;
+    for (const auto& r : s.proxy.requests("upload")) {
+      if (!r.at("error").is_null() && r.at("error").as_string() == "uploadstash-file-not-found") {
+        consumed = true;
+      }
+    }
+    CHECK(consumed);
+  }
   SUBCASE("async: the repeated last chunk learns the assembly is queued or done") {
     Setup s;
     s.proxy.fault(
