@@ -54,7 +54,8 @@ SessionSealer::SessionSealer(std::string_view secret, std::string_view purpose) 
     throw Error(ErrorKind::invalid_input, "session seal purpose is empty", "invalid_purpose");
   }
   key_ = detail::hkdf_sha256(secret, kSalt, purpose, 32);
-  aad_ = std::string(1, static_cast<char>(kFormat)) + std::string(purpose);
+  aad_.assign(1, static_cast<char>(kFormat));
+  aad_.append(purpose);
 }
 
 SessionSealer::~SessionSealer() {

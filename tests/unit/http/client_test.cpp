@@ -355,12 +355,14 @@ TEST_CASE("streaming GET hands every byte to the sink; a throwing sink aborts") 
 TEST_CASE("proxies come from the environment unless no_proxy says otherwise") {
   const std::string proxy = fixture_server().url("");
   ::setenv("http_proxy", proxy.c_str(), 1);
+  struct Unset {
+    ~Unset() { ::unsetenv("http_proxy"); }
+  } unset;
   auto options = test_client_options();
   options.no_proxy.reset();
   Client via_env(options);
   // Sent to the proxy (our server) as an absolute-form request for this host.
   const auto r = via_env.get("http://curator-proxy-test.invalid/echo");
-  ::unsetenv("http_proxy");
   const auto echo = echo_of(r);
   CHECK(echoed_header(echo, "host") == "curator-proxy-test.invalid");
 }
