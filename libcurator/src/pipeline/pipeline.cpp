@@ -64,7 +64,10 @@ void Pipeline::start() {
     std::lock_guard lock(mutex_);
     if (started_) return;
   }
-  if (run_.workers > 0 && run_.lock_file) lock_.emplace(WorkerLock::acquire(*run_.lock_file));
+  if (run_.workers > 0 && run_.lock_file) {
+    lock_.emplace(WorkerLock::acquire(*run_.lock_file));
+    remove_orphan_downloads();
+  }
   recover();
   {
     std::lock_guard lock(mutex_);
@@ -139,6 +142,22 @@ void Pipeline::recover() {
   dispatcher_.forget();
   std::lock_guard lock(mutex_);
   recovery_ = std::move(report);
+}
+
+void Pipeline::remove_orphan_downloads() {
+  // Holding the worker lock, no other worker uses this directory: downloads
+  // left in it belong to a worker that was killed.
+  if (env_.options.temp_dir.empty()) return;
+  std::error_code ec;
+  std::size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(env_.options.temp_dir, ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.starts_with("curator-download-") && entry.is_regular_file(ec) &&
+        std::filesystem::remove(entry.path(), ec)) {
+      ++removed;
+    }
+  }
+  if (removed > 0) log::info(kLog, fmt::format("removed {} orphaned download(s)", removed));
 }
 
 void Pipeline::sweep() {

@@ -70,6 +70,7 @@ class CURATOR_API Pipeline {
   void coordinator_pass(bool& leading, std::chrono::steady_clock::time_point& next_sweep);
   void recover();
   void sweep();
+  void remove_orphan_downloads();
 
   JobEnvironment env_;
   std::shared_ptr<queue::TaskQueue> tasks_;
