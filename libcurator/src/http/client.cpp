@@ -297,11 +297,13 @@ Response Client::get(std::string_view url, const Headers& headers) {
   return r;
 }
 
-Response Client::post_form(std::string_view url, const Fields& fields, const Headers& headers) {
+Response Client::post_form(std::string_view url, const Fields& fields, const Headers& headers,
+                           const RequestOptions& request) {
   detail::validate_headers(headers);
   const std::string body = form_encode(fields);
   impl_->prepare(url);
   CURL* e = impl_->easy.get();
+  if (request.fresh_connection) curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(e, CURLOPT_POST, 1L);
   curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.c_str());
@@ -317,7 +319,8 @@ Response Client::post_form(std::string_view url, const Fields& fields, const Hea
 }
 
 Response Client::post_multipart(std::string_view url, const Fields& fields,
-                                const std::optional<FilePart>& file, const Headers& headers) {
+                                const std::optional<FilePart>& file, const Headers& headers,
+                                const RequestOptions& request) {
   detail::validate_headers(headers);
   FileRange range;
   if (file) {
@@ -338,6 +341,7 @@ Response Client::post_multipart(std::string_view url, const Fields& fields,
 
   impl_->prepare(url);
   CURL* e = impl_->easy.get();
+  if (request.fresh_connection) curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
   detail::MimeHandle mime(curl_mime_init(e));
   if (!mime) throw Error(ErrorKind::permanent, "libcurl could not create a multipart body");
   for (const auto& [name, value] : fields) {

@@ -90,6 +90,15 @@ struct FilePart {
   std::uint64_t length = 0;
 };
 
+/// Per-request choices.
+struct RequestOptions {
+  /// Send on a new connection. libcurl sends a request again by itself when a
+  /// reused connection dies before any byte of the answer arrives, POSTs
+  /// included; a request that must not run twice (a non-idempotent write)
+  /// asks for a fresh connection, which libcurl never retries that way.
+  bool fresh_connection = false;
+};
+
 /// Receives the body of a streaming request piece by piece (decompressed).
 /// The head's status and headers are final. Throwing aborts the transfer and
 /// the exception propagates out of get_streaming.
@@ -115,11 +124,13 @@ class CURATOR_API Client {
 
   Response get(std::string_view url, const Headers& headers = {});
   /// application/x-www-form-urlencoded body; `Expect: 100-continue` is never sent.
-  Response post_form(std::string_view url, const Fields& fields, const Headers& headers = {});
+  Response post_form(std::string_view url, const Fields& fields, const Headers& headers = {},
+                     const RequestOptions& request = {});
   /// multipart/form-data with text fields and an optional file part; throws
   /// Error(invalid_input) when the file range does not exist.
   Response post_multipart(std::string_view url, const Fields& fields,
-                          const std::optional<FilePart>& file, const Headers& headers = {});
+                          const std::optional<FilePart>& file, const Headers& headers = {},
+                          const RequestOptions& request = {});
   /// GET whose body goes to `sink` instead of memory; at most `max_body_bytes`.
   ResponseHead get_streaming(std::string_view url, const BodySink& sink,
                              std::uint64_t max_body_bytes, const Headers& headers = {});

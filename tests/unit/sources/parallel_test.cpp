@@ -1,0 +1,44 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "sources/parallel.hpp"
+
+using namespace curator::sources;
+
+TEST_CASE("run_bounded runs every task once, never more than the limit at a time") {
+  std::vector<std::atomic<int>> runs(200);
+  std::atomic<int> in_flight{0}, peak{0};
+  run_bounded(runs.size(), 4, [&](std::size_t i) {
+    const int now = ++in_flight;
+    int seen = peak.load();
+    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    ++runs[i];
+    --in_flight;
+  });
+  for (auto& r : runs)
+    CHECK(r.load() == 1);
+  CHECK(peak.load() <= 4);
+  CHECK(peak.load() >= 2);
+}
+
+TEST_CASE("run_bounded rethrows the first error and starts nothing after it") {
+  std::atomic<int> started{0};
+  CHECK_THROWS_WITH_AS(run_bounded(1000, 3,
+                                   [&](std::size_t i) {
+                                     ++started;
+                                     if (i == 5) throw std::runtime_error("task 5 failed");
+                                   }),
+                       "task 5 failed", std::runtime_error);
+  CHECK(started.load() < 1000);
+  CHECK_NOTHROW(run_bounded(0, 3, [](std::size_t) { throw std::runtime_error("never"); }));
+  int serial = 0;
+  run_bounded(10, 0, [&](std::size_t) { ++serial; });  // limit < 1 counts as 1
+  CHECK(serial == 10);
+}
