@@ -1,0 +1,190 @@
+#pragma once
+// Drives the real curatorctl binary (CURATOR_CLI_BINARY) the way an operator
+// does: a clean environment (only what the test sets), a private HOME, the
+// source fakes (tests/fakes/source_fakes.py), the test MediaWiki, and a
+// database on SQLite or a throwaway MariaDB database (store_fixture.hpp).
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../sources/source_fakes.hpp"
+#include "../store/store_fixture.hpp"
+#include "curator/core/json.hpp"
+#include "test_support.hpp"
+
+namespace curator::test {
+
+struct CliResult {
+  int exit = -1;
+  std::string out;
+  std::string err;
+  /// Every stdout line parsed as JSON (with --json).
+  std::vector<json::value> events() const {
+    std::vector<json::value> v;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) v.push_back(json::parse(line));
+    }
+    return v;
+  }
+  /// The last event whose "event" is `name`.
+  json::object event(std::string_view name) const {
+    const auto all = events();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      if (it->is_object() && it->as_object().contains("event") &&
+          it->as_object().at("event").as_string() == name) {
+        return it->as_object();
+      }
+    }
+    FAIL("no event " << name << " in: " << out);
+    return {};
+  }
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Runs curatorctl with exactly `env` as its environment and `input` on stdin.
+inline CliResult run_curatorctl(const std::vector<std::string>& args,
+                                const std::map<std::string, std::string>& env,
+                                const std::string& input, const std::string& scratch_dir,
+                                std::chrono::seconds timeout = std::chrono::seconds(120)) {
+  const auto out_path = scratch_dir + "/stdout";
+  const auto err_path = scratch_dir + "/stderr";
+  int in_pipe[2];
+  REQUIRE(::pipe(in_pipe) == 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in_pipe[0], 0);
+    ::close(in_pipe[1]);
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    std::vector<std::string> env_strings;
+    for (const auto& [k, v] : env)
+      env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& s : env_strings)
+      envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> argv_strings{CURATOR_CLI_BINARY};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : argv_strings)
+      argv.push_back(s.data());
+    argv.push_back(nullptr);
+    ::execve(CURATOR_CLI_BINARY, argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(in_pipe[0]);
+  if (!input.empty()) {
+    const auto n = ::write(in_pipe[1], input.data(), input.size());
+    CHECK(n == static_cast<ssize_t>(input.size()));
+  }
+  ::close(in_pipe[1]);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      FAIL("curatorctl timed out: " << slurp(err_path));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CliResult r;
+  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  return r;
+}
+
+/// Everything one test needs: a home directory, the fakes, a database and
+/// the test wiki, with an environment pointing at them.
+template <typename Backend>
+class CliWorld {
+ public:
+  CliWorld() : db_(Backend::make()) {
+    env_ = {{"HOME", home_.path().string()},
+            {"XDG_CONFIG_HOME", (home_.path() / "config").string()},
+            {"XDG_DATA_HOME", (home_.path() / "data").string()},
+            {"PATH", "/usr/bin:/bin"},
+            {"CURATOR_DATABASE_URL", db_->url},
+            {"CURATOR_MAPILLARY_API_URL", fakes_.url("/mapillary")},
+            {"CURATOR_MAPILLARY_TOKEN", kFakeMapillaryToken},
+            {"CURATOR_FLICKR_API_URL", fakes_.url("/flickr/services/rest")},
+            {"CURATOR_FLICKR_API_KEY", kFakeFlickrKey},
+            {"CURATOR_GEOCODER_URL", fakes_.url("/geocoder/reverse")},
+            {"CURATOR_WCQS_URL", fakes_.url("/wcqs/sparql")},
+            {"CURATOR_CONTACT_URL", "https://example.org/curator-tests"},
+            {"CURATOR_COMMONS_API_URL", require_env("CURATOR_TEST_MEDIAWIKI_API")}};
+  }
+
+  CliResult run(const std::vector<std::string>& args, const std::string& input = {}) {
+    return run_with({}, args, input);
+  }
+  /// With extra (or, for an empty value, removed) environment variables.
+  CliResult run_with(const std::map<std::string, std::string>& extra,
+                     const std::vector<std::string>& args, const std::string& input = {}) {
+    auto env = env_;
+    for (const auto& [k, v] : extra) {
+      if (v.empty()) {
+        env.erase(k);
+      } else {
+        env[k] = v;
+      }
+    }
+    return run_curatorctl(args, env, input, scratch_.path().string());
+  }
+
+  /// Logs in with the test wiki's uploader bot password (stdin, no echo).
+  void login_uploader() {
+    const auto r = run({"login", "--bot-user", require_env("CURATOR_TEST_MW_USER_BOT_USER")},
+                       require_env("CURATOR_TEST_MW_USER_BOT_PASSWORD") + "\n");
+    REQUIRE_MESSAGE(r.exit == 0, r.err);
+  }
+  std::map<std::string, std::string> uploader_env() const {
+    return {{"CURATOR_BOT_USER", require_env("CURATOR_TEST_MW_USER_BOT_USER")},
+            {"CURATOR_BOT_PASSWORD", require_env("CURATOR_TEST_MW_USER_BOT_PASSWORD")}};
+  }
+
+  std::filesystem::path profile() const { return home_.path() / "config/curator/curatorctl.json"; }
+  const std::filesystem::path& home() const { return home_.path(); }
+  const std::string& database_url() const { return db_->url; }
+  /// A handle on the same database, for arranging and checking rows.
+  store::Database& db() {
+    if (!handle_) handle_.emplace(store::Database::open(db_->url));
+    return *handle_;
+  }
+  SourceFakes& fakes() { return fakes_; }
+
+ private:
+  TempDir home_;
+  TempDir scratch_;
+  SourceFakes fakes_;
+  std::unique_ptr<store::test::Scratch> db_;
+  std::optional<store::Database> handle_;
+  std::map<std::string, std::string> env_;
+};
+
+}  // namespace curator::test
