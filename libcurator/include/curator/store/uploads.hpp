@@ -46,6 +46,18 @@ struct RecoverableUpload {
   bool operator==(const RecoverableUpload&) const = default;
 };
 
+/// A due queued upload as the dispatcher hands it to the task queue.
+struct DueUpload {
+  Id id = 0;
+  std::string userid;
+  Id batchid = 0;
+  std::optional<std::string> edit_group_id;
+  /// Sum of the row's retry counters: changes with every requeue, so a row
+  /// queued again is told apart from the same row still waiting.
+  std::int64_t attempts = 0;
+  bool operator==(const DueUpload&) const = default;
+};
+
 /// The fields an admin may edit (PUT /api/admin/upload_requests/{id}); unset fields
 /// stay as they are.
 struct UploadPatch {
@@ -88,6 +100,10 @@ class CURATOR_API UploadRepository {
 
   /// Ids of queued rows that are due (not_before unset or reached), oldest first.
   std::vector<Id> due(std::size_t limit);
+  /// The oldest `per_user` due queued rows of every user (not_before, then id), at
+  /// most `limit` in all, oldest first. Capping per user keeps one user's large
+  /// batch from hiding another user's rows from the dispatcher.
+  std::vector<DueUpload> due_per_user(std::size_t per_user, std::size_t limit);
   /// When the earliest queued row becomes due (may be in the past); nullopt if none.
   std::optional<TimePoint> next_due_time();
   /// queued → in_progress for `owner` until now + lease, if the row is still queued

@@ -1,0 +1,178 @@
+#include "curator/pipeline/pipeline.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "curator/core/error.hpp"
+#include "curator/core/ids.hpp"
+#include "curator/core/log.hpp"
+#include "curator/pipeline/events.hpp"
+#include "curator/store/uploads.hpp"
+
+namespace curator::pipeline {
+
+namespace {
+
+constexpr std::string_view kLog = "pipeline";
+constexpr std::string_view kDispatchLease = "dispatch";
+constexpr std::size_t kSweepBatch = 1000;
+
+std::string default_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}:{}", host[0] != '\0' ? host : "localhost", ::getpid(), random_hex(6));
+}
+
+}  // namespace
+
+Pipeline::Pipeline(JobEnvironment environment, std::shared_ptr<queue::TaskQueue> tasks,
+                   std::shared_ptr<queue::LeaderLease> leases, PipelineRun run)
+    : env_(std::move(environment)),
+      tasks_(std::move(tasks)),
+      leases_(std::move(leases)),
+      run_(std::move(run)),
+      dispatcher_(*env_.database, tasks_, env_.options),
+      scheduler_(env_, [this] { wake(); }) {
+  if (run_.name.empty()) run_.name = default_name();
+  if (!run_.check) run_.check = userinfo_check(env_);
+  tasks_->set_dead_letter_handler([](const queue::DeadLetter& dead) {
+    // The database decides what is left to do: the row's own budgets
+    // (interruptions, retries) end it if it keeps failing.
+    log::error(kLog, fmt::format("upload {}: the queue gave up on its task: {}",
+                                 dead.task.upload_id, dead.reason));
+  });
+}
+
+std::unique_ptr<Pipeline> Pipeline::from_config(const Config& config, store::Database& database,
+                                                const queue::Coordination& coordination,
+                                                PipelineOptions options) {
+  PipelineRun run;
+  run.workers = config.workers;
+  run.lock_file = WorkerLock::path_for(config.database_url);
+  return std::make_unique<Pipeline>(
+      JobEnvironment::from_config(config, database, coordination, std::move(options)),
+      coordination.tasks, coordination.leases, std::move(run));
+}
+
+Pipeline::~Pipeline() {
+  stop();
+}
+
+void Pipeline::start() {
+  {
+    std::lock_guard lock(mutex_);
+    if (started_) return;
+  }
+  if (run_.workers > 0 && run_.lock_file) lock_.emplace(WorkerLock::acquire(*run_.lock_file));
+  recover();
+  {
+    std::lock_guard lock(mutex_);
+    started_ = true;
+    stopping_ = false;
+  }
+  coordinator_ = std::thread([this] { coordinate(); });
+  if (run_.workers > 0) {
+    workers_ = std::make_unique<WorkerPool>(env_, tasks_, run_.workers, run_.name,
+                                            [this](store::Id id, const JobReport&) {
+                                              dispatcher_.done(id);
+                                              wake();
+                                            });
+    workers_->start();
+  }
+}
+
+void Pipeline::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!started_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (workers_) workers_->stop();
+  if (coordinator_.joinable()) coordinator_.join();
+  try {
+    leases_->release(kDispatchLease, run_.name);
+  } catch (const std::exception& e) {
+    log::warning(kLog, std::string("cannot release the dispatch lease: ") + e.what());
+  }
+  workers_.reset();
+  lock_.reset();
+  std::lock_guard lock(mutex_);
+  started_ = false;
+}
+
+void Pipeline::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
+RecoveryReport Pipeline::last_recovery() const {
+  std::lock_guard lock(mutex_);
+  return recovery_;
+}
+
+void Pipeline::recover() {
+  auto report = recover_queued_uploads(env_, *leases_, run_.check);
+  if (!report.ran) return;
+  // Whatever the queue held is gone: publish every due row again.
+  dispatcher_.forget();
+  std::lock_guard lock(mutex_);
+  recovery_ = std::move(report);
+}
+
+void Pipeline::sweep() {
+  store::UploadRepository uploads(*env_.database);
+  const auto released = uploads.release_expired_leases(kSweepBatch);
+  for (const auto id : released) {
+    log::warning(kLog, fmt::format("upload {}: its worker's lease expired; back in the queue", id));
+    if (const auto row = uploads.find(id)) publish_status(env_.events.get(), status_event_of(*row));
+  }
+}
+
+void Pipeline::coordinator_pass(bool& leading, std::chrono::steady_clock::time_point& next_sweep) {
+  bool lead = false;
+  try {
+    lead = leases_->try_acquire(kDispatchLease, run_.name, env_.options.leader_ttl);
+  } catch (const std::exception& e) {
+    log::warning(kLog, std::string("cannot take the dispatch lease: ") + e.what());
+  }
+  if (!lead) {
+    leading = false;
+    return;
+  }
+  if (!leading) {
+    // Whoever led before may have published tasks this process never saw.
+    leading = true;
+    dispatcher_.forget();
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= next_sweep) {
+    next_sweep = now + env_.options.sweep_interval;
+    sweep();
+    recover();  // a no-op unless the queue's sentinel vanished
+  }
+  dispatcher_.pass();
+}
+
+void Pipeline::coordinate() {
+  log::ContextScope scope("coordinator");
+  bool leading = false;
+  auto next_sweep = std::chrono::steady_clock::now();
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    woken_ = false;
+    lock.unlock();
+    try {
+      coordinator_pass(leading, next_sweep);
+    } catch (const std::exception& e) {
+      log::warning(kLog, std::string("coordinator pass failed: ") + e.what());
+    }
+    lock.lock();
+    wake_.wait_for(lock, env_.options.dispatch_interval, [this] { return stopping_ || woken_; });
+  }
+}
+
+}  // namespace curator::pipeline

@@ -1,0 +1,48 @@
+#include "curator/pipeline/scheduler.hpp"
+
+#include "curator/auth/fernet.hpp"
+#include "curator/core/error.hpp"
+#include "curator/store/uploads.hpp"
+
+namespace curator::pipeline {
+
+UploadScheduler::UploadScheduler(const JobEnvironment& environment,
+                                 std::function<void()> on_scheduled)
+    : env_(environment), on_scheduled_(std::move(on_scheduled)) {}
+
+std::vector<store::Id> UploadScheduler::schedule(store::Id batch_id, std::string_view userid,
+                                                 std::string_view handler,
+                                                 const Credentials& credentials,
+                                                 std::vector<store::NewUpload> items) {
+  queue::Rate rate = queue::kDefaultRate;
+  if (env_.user_rates) {
+    if (auto hit = env_.user_rates->cached(userid)) {
+      rate = *hit;
+    } else {
+      mediawiki::MediaWikiClient client(env_.commons, credentials);
+      rate = env_.user_rates->rate(userid, client);
+    }
+  }
+  return schedule_at_rate(batch_id, userid, handler, credentials, std::move(items), rate);
+}
+
+std::vector<store::Id> UploadScheduler::schedule_at_rate(
+    store::Id batch_id, std::string_view userid, std::string_view handler,
+    const Credentials& credentials, std::vector<store::NewUpload> items, queue::Rate rate) {
+  if (items.empty()) return {};
+  const auto token = auth::encrypt_credentials(*env_.fernet, credentials);
+  if (env_.rates) {
+    const auto now = env_.database->now();
+    for (auto& item : items) {
+      // Slots are whole seconds in the database; round up so none is early.
+      const auto slot = env_.rates->reserve_at(userid, rate, now);
+      item.not_before = std::chrono::ceil<std::chrono::seconds>(slot);
+    }
+  }
+  auto ids =
+      store::UploadRepository(*env_.database).create(batch_id, userid, handler, token, items);
+  if (on_scheduled_) on_scheduled_();
+  return ids;
+}
+
+}  // namespace curator::pipeline
