@@ -198,28 +198,28 @@ int run_ingest(Context& ctx, const IngestOptions& o) {
   for (const auto& f : files) {
     if (!f.skip) items.push_back(service::to_new_upload(f, collection.id));
   }
-  service::BatchService batches(ctx.database());
   std::optional<store::Id> batch_id = history.open_batch;
-  if (!items.empty()) {
-    const auto token = ctx.sealed(creds->credentials);
-    if (batch_id) {
-      batches.add_uploads(*batch_id, *actor, *handler, token, items);
-    } else {
-      batch_id = batches.create_batch_with_uploads(*actor, *handler, token, items).batch.id;
-    }
-    if (ctx.out().json()) {
-      ctx.out().object(
-          json::object{{"event", "queued"}, {"batch", *batch_id}, {"uploads", items.size()}});
-    } else {
-      ctx.out().line(fmt::format("Queued {} uploads in batch {}.", items.size(), *batch_id));
-    }
-  }
-  if (!batch_id) {
+  if (items.empty() && !batch_id) {
     ctx.out().note("Nothing to upload.");
     return kExitOk;
   }
+  LocalPipeline local(ctx);
+  if (!items.empty()) {
+    service::validate_uploads(items);  // before a batch exists for them
+    if (!batch_id) batch_id = service::BatchService(ctx.database()).create_batch(*actor).id;
+    const auto queued = items.size();
+    // The scheduler gives each upload its slot under the user's rate limit.
+    local.get().scheduler().schedule(*batch_id, actor->userid, service::to_string(*handler),
+                                     creds->credentials, std::move(items));
+    if (ctx.out().json()) {
+      ctx.out().object(
+          json::object{{"event", "queued"}, {"batch", *batch_id}, {"uploads", queued}});
+    } else {
+      ctx.out().line(fmt::format("Queued {} uploads in batch {}.", queued, *batch_id));
+    }
+  }
   if (o.no_wait) return kExitOk;
-  return upload_batch(ctx, *batch_id);
+  return upload_batch(ctx, local, *batch_id);
 }
 
 }  // namespace curator::cli

@@ -23,9 +23,10 @@ void check_actor(const Actor& actor) {
   }
 }
 
-// The same checks UploadRepository::create makes, run before the batch row
-// exists (the store's own helpers, so the rules cannot drift apart).
-void validate_items(const std::vector<store::NewUpload>& items) {
+}  // namespace
+
+// The store's own helpers, so the rules cannot drift apart.
+void validate_uploads(const std::vector<store::NewUpload>& items) {
   if (items.size() > store::detail::kMaxIdsPerCall) {
     throw Error(ErrorKind::invalid_input,
                 fmt::format("too many uploads in one batch ({}, at most {})", items.size(),
@@ -42,8 +43,6 @@ void validate_items(const std::vector<store::NewUpload>& items) {
     if (item.labels) store::detail::check_label(field("labels"), *item.labels);
   }
 }
-
-}  // namespace
 
 BatchService::BatchService(const store::Database& db) : db_(&db) {}
 
@@ -82,7 +81,7 @@ CreatedBatch BatchService::create_batch_with_uploads(const Actor& actor, Handler
     throw Error(ErrorKind::invalid_input, "a batch needs at least one upload", "empty_batch");
   }
   // A bad item must not leave an empty batch behind.
-  validate_items(items);
+  validate_uploads(items);
   CreatedBatch out;
   out.batch = create_batch(actor);
   out.upload_ids = store::UploadRepository(*db_).create(out.batch.id, actor.userid,

@@ -64,6 +64,11 @@ struct IngestHistory {
   std::map<std::string, std::string> uploaded;
 };
 
+/// The checks UploadRepository::create makes on a slice (lengths, UTF-8, at
+/// most 10,000 items), for callers that must not create a batch for items
+/// that would then be refused. Throws Error(invalid_input) naming the item.
+CURATOR_API void validate_uploads(const std::vector<store::NewUpload>& items);
+
 class CURATOR_API BatchService {
  public:
   explicit BatchService(const store::Database& db);
