@@ -3,6 +3,7 @@
 // lives in the database: running the same command again resumes it.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "curator/core/log.hpp"
 #include "curator/service/batches.hpp"
 #include "curator/service/ingest.hpp"
+#include "curator/service/ingest_queue.hpp"
 #include "curator/service/presets.hpp"
 #include "curator/sources/registry.hpp"
 #include "exit_codes.hpp"
@@ -194,32 +196,27 @@ int run_ingest(Context& ctx, const IngestOptions& o) {
   print_skips(ctx.out(), files);
   print_plan_summary(ctx.out(), collection.id, files, history.open_batch, false);
 
-  std::vector<store::NewUpload> items;
-  for (const auto& f : files) {
-    if (!f.skip) items.push_back(service::to_new_upload(f, collection.id));
-  }
-  std::optional<store::Id> batch_id = history.open_batch;
-  if (items.empty() && !batch_id) {
+  const bool anything =
+      std::any_of(files.begin(), files.end(), [](const auto& f) { return !f.skip.has_value(); });
+  if (!anything && !history.open_batch) {
     ctx.out().note("Nothing to upload.");
     return kExitOk;
   }
   LocalPipeline local(ctx);
-  if (!items.empty()) {
-    service::validate_uploads(items);  // before a batch exists for them
-    if (!batch_id) batch_id = service::BatchService(ctx.database()).create_batch(*actor).id;
-    const auto queued = items.size();
-    // The scheduler gives each upload its slot under the user's rate limit.
-    local.get().scheduler().schedule(*batch_id, actor->userid, service::to_string(*handler),
-                                     creds->credentials, std::move(items));
+  const auto queued =
+      service::queue_planned_files(ctx.database(), local.get().scheduler(), *actor, *handler,
+                                   creds->credentials, collection.id, files, history.open_batch);
+  if (queued.queued > 0) {
     if (ctx.out().json()) {
-      ctx.out().object(
-          json::object{{"event", "queued"}, {"batch", *batch_id}, {"uploads", queued}});
+      ctx.out().object(json::object{
+          {"event", "queued"}, {"batch", *queued.batch_id}, {"uploads", queued.queued}});
     } else {
-      ctx.out().line(fmt::format("Queued {} uploads in batch {}.", queued, *batch_id));
+      ctx.out().line(
+          fmt::format("Queued {} uploads in batch {}.", queued.queued, *queued.batch_id));
     }
   }
   if (o.no_wait) return kExitOk;
-  return upload_batch(ctx, local, *batch_id);
+  return upload_batch(ctx, local, *queued.batch_id);
 }
 
 }  // namespace curator::cli

@@ -13,6 +13,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -72,7 +73,8 @@ class CliProcess {
  public:
   CliProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
              const std::string& input, const std::string& scratch_dir)
-      : out_path_(scratch_dir + "/stdout"), err_path_(scratch_dir + "/stderr") {
+      : out_path_(scratch_dir + "/stdout." + std::to_string(next_number())),
+        err_path_(scratch_dir + "/stderr." + std::to_string(next_number())) {
     int in_pipe[2];
     REQUIRE(::pipe(in_pipe) == 0);
     pid_ = ::fork();
@@ -141,6 +143,11 @@ class CliProcess {
   }
 
  private:
+  // Each process writes its own files: a background one runs beside others.
+  static int next_number() {
+    static std::atomic<int> n{0};
+    return ++n;
+  }
   std::string out_path_, err_path_;
   pid_t pid_ = -1;
   int status_ = 0;

@@ -184,3 +184,32 @@ TEST_CASE("distributed mode: MariaDB and Redis") {
       w.run_with({{"CURATOR_REDIS_URL", "redis://127.0.0.1:1/0"}}, {"worker", "--once"});
   CHECK(down.exit == 4);
 }
+
+TEST_CASE("embedded mode: while a worker holds the database, ingest queues and watches") {
+  curator::test::CliWorld<OnSqlite> w(true);
+  REQUIRE(w.run({"migrate"}).exit == 0);
+  w.login_admin();
+  auto worker = w.start({"worker"});
+  // The worker holds the lock once its lock file names it.
+  const auto lock = std::filesystem::path(w.database_url().substr(std::string("sqlite://").size()) +
+                                          ".workers.lock");
+  REQUIRE(curator::test::wait_until(
+      [&] { return !worker->running() || curator::test::slurp(lock.string()).size() > 0; },
+      std::chrono::seconds(30)));
+  REQUIRE(worker->running());
+
+  // A second worker is refused, naming the first.
+  const auto second = w.run({"worker", "--once"});
+  CHECK(second.exit == 2);
+
+  const auto sequence = w.new_sequence(1);
+  const auto r = w.run({"--json", "ingest", "mapillary", sequence, "--title", unique_title()});
+  CHECK_MESSAGE(r.exit == 0, r.err);
+  CHECK(r.err.find("that process uploads this batch") != std::string::npos);
+  CHECK(r.event("summary").at("completed").as_int64() == 1);
+
+  worker->signal(SIGTERM);
+  const auto stopped = worker->wait();
+  CHECK_MESSAGE(stopped.exit == 0, stopped.err);
+  CHECK(stopped.out.find("completed batch") != std::string::npos);
+}
