@@ -106,7 +106,8 @@ int run_worker(Context& ctx, const WorkerOptions& options) {
   auto cursor = store::BatchRepository(ctx.database()).cursor_now();
   std::map<store::Id, UploadStatus> reported;
   bool failures = false;
-  while (!interrupted()) {
+  // One line (or event) per upload that ended since the last look.
+  const auto report_endings = [&] {
     const auto changes = uploads.changed_since(cursor);
     cursor = changes.next;
     for (const auto& row : changes.uploads) {
@@ -131,6 +132,9 @@ int run_worker(Context& ctx, const WorkerOptions& options) {
                                                : ""));
       }
     }
+  };
+  while (!interrupted()) {
+    report_endings();
     if (options.once && !uploads.next_due_time() && local.get().busy_workers() == 0 &&
         uploads.count_all({"", {UploadStatus::in_progress}, {}, {}}) == 0) {
       break;
@@ -138,6 +142,7 @@ int run_worker(Context& ctx, const WorkerOptions& options) {
     nap(std::chrono::seconds(1));
   }
   local.stop();
+  report_endings();  // what ended while stopping, and since the last look
   if (ctx.out().json()) {
     ctx.out().object(json::object{{"event", "stopped"}, {"interrupted", interrupted()}});
   }
