@@ -2,7 +2,7 @@
 function(curator_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
                          -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused
-                         -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+                         -Woverloaded-virtual -Wimplicit-fallthrough
                          # GCC 12 false positives inside libstdc++ at -O2/-O3.
                          -Wno-maybe-uninitialized -Wno-restrict)
   if(CURATOR_WERROR)

@@ -8,7 +8,8 @@
 #
 # At build time this same file runs in script mode (cmake -P) and writes
 # curator_migrations.cpp, which defines curator::store::detail::embedded_migrations()
-# (declared in libcurator/src/store/embedded_migrations.hpp). Each file becomes an array
+# (declared in libcurator/src/store/embedded_migrations.hpp). Line endings become LF
+# (CRLF and lone CR alike); every other byte is kept. Each file becomes an array
 # of literal pieces of at most kPieceBytes bytes (cut at line ends), joined at run time,
 # because some compilers cap one literal at 64 KiB. Each piece gets a raw-string
 # delimiter that does not occur in it.
@@ -72,6 +73,9 @@ foreach(dialect sqlite mysql)
     list(APPEND seen_versions "${version}")
 
     file(READ "${MIGRATIONS_DIR}/${dialect}/${name}" content)
+    # file(READ) turns CRLF into LF; turn lone CRs into LF too, as compilers would inside
+    # a raw literal, so the embedded text (and its checksum) never depends on either.
+    string(REPLACE "\r" "\n" content "${content}")
     set(pieces "")
     set(rest "${content}")
     while(NOT rest STREQUAL "")

@@ -9,6 +9,7 @@
 #include "curator/core/config.hpp"
 #include "curator/core/error.hpp"
 #include "curator/core/log.hpp"
+#include "curator/store/database.hpp"
 #include "curator/version.hpp"
 
 int main(int argc, char** argv) {
@@ -57,6 +58,14 @@ int main(int argc, char** argv) {
     log::info("server", fmt::format("curator-server {} starting ({} mode, database {})", kVersion,
                                     config.embedded() ? "embedded" : "distributed",
                                     log::redact_url(config.database_url)));
+    auto db = store::Database::open(config.database_url);
+    const auto report = db.migrate();
+    log::info("server",
+              fmt::format("database schema at version {}{}{}", report.current_version,
+                          report.applied.empty()
+                              ? ""
+                              : fmt::format(" ({} migration(s) applied)", report.applied.size()),
+                          report.adopted_upstream ? ", adopted from the Python service" : ""));
     server::Server srv(server::make_options(config), server::make_router(config));
     srv.start();
     srv.run(true);

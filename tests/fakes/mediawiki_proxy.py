@@ -44,8 +44,11 @@ def main(argv=None):
         print("mediawiki-proxy: warning: the wiki does not answer yet: %s" % e, file=sys.stderr)
 
     stop = threading.Event()
+    # A signal handler must not touch the Event: the main thread may hold its
+    # lock inside wait(), and set() would deadlock. It only flips a flag.
+    signalled = []
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, lambda *_: signalled.append(True))
     if args.exit_on_stdin_close:
         def watch_stdin():
             try:   # raw reads: a buffered reader would block interpreter shutdown
@@ -62,7 +65,7 @@ def main(argv=None):
     if args.verbose:
         print("mediawiki-proxy: http://%s:%d/api.php -> %s" % (args.host, port, args.upstream),
               file=sys.stderr)
-    while not stop.wait(0.1):
+    while not signalled and not stop.wait(0.1):
         pass
     srv.shutdown()
     srv.server_close()

@@ -165,6 +165,12 @@ std::optional<UploadOutcome> ChunkedUpload::send_chunks() {
           progress();
           continue;
         }
+        case ApiErrorType::stash_not_found:
+          // A repeated last chunk can find its chunks already consumed by
+          // the assembly job; the key's status then still names the result
+          // (and says nothing when the stash really lost it: a restart).
+          if (!last || !session_.filekey) throw;
+          [[fallthrough]];
         case ApiErrorType::upload_completed:
         case ApiErrorType::upload_in_progress:
           // The last chunk arrived before (its answer was lost): the assembly

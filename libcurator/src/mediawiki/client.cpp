@@ -76,8 +76,7 @@ TitleBlacklistVerdict MediaWikiClient::check_title_blacklist(std::string_view ti
   return parse_titleblacklist(impl_->session.call({"title blacklist check",
                                                    {{"action", "titleblacklist"},
                                                     {"tbtitle", std::string(title)},
-                                                    {"tbaction", std::string(action)},
-                                                    {"tbnooverride", "1"}}}));
+                                                    {"tbaction", std::string(action)}}}));
 }
 
 std::vector<FileRecord> MediaWikiClient::find_files_by_sha1(std::string_view sha1) {

@@ -13,7 +13,6 @@
 #include <unordered_map>
 
 #include "curator/core/error.hpp"
-#include "curator/core/log.hpp"
 #include "curator/queue/task_queue.hpp"
 #include "queue/task_codec.hpp"
 
@@ -69,7 +68,7 @@ class InProcessTaskQueue final : public TaskQueue {
         finished = result || closed_ || Steady::now() >= deadline;
       }
       // The handler runs without the lock: it may call back into the queue.
-      report(handler, dead);
+      detail::report_dead_letters(handler, dead);
       if (finished) return result;
     }
   }
@@ -157,21 +156,24 @@ class InProcessTaskQueue final : public TaskQueue {
   }
 
   std::optional<Delivery> take_next_locked(std::string_view consumer, Steady::time_point now) {
-    if (ring_.empty()) return std::nullopt;
-    // The user whose turn it is goes to the back of the ring (round-robin).
-    auto user = std::move(ring_.front());
-    ring_.pop_front();
-    const auto backlog_it = backlogs_.find(user);
-    auto waiting = std::move(backlog_it->second.front());
-    backlog_it->second.pop_front();
-    --waiting_;
-    if (backlog_it->second.empty()) {
-      backlogs_.erase(backlog_it);
-    } else {
-      ring_.push_back(std::move(user));
+    while (!ring_.empty()) {
+      // The user whose turn it is goes to the back of the ring (round-robin).
+      auto user = std::move(ring_.front());
+      ring_.pop_front();
+      const auto backlog_it = backlogs_.find(user);
+      if (backlog_it == backlogs_.end() || backlog_it->second.empty()) continue;  // not reached
+      auto waiting = std::move(backlog_it->second.front());
+      backlog_it->second.pop_front();
+      --waiting_;
+      if (backlog_it->second.empty()) {
+        backlogs_.erase(backlog_it);
+      } else {
+        ring_.push_back(std::move(user));
+      }
+      return hand_out_locked(next_receipt_++, std::move(waiting.task), std::string(consumer),
+                             waiting.prior_deliveries + 1, now);
     }
-    return hand_out_locked(next_receipt_++, std::move(waiting.task), std::string(consumer),
-                           waiting.prior_deliveries + 1, now);
+    return std::nullopt;
   }
 
   std::optional<Delivery> redeliver_expired_locked(std::string_view consumer,
@@ -226,19 +228,6 @@ class InProcessTaskQueue final : public TaskQueue {
     dead_.push_front(dead);
     while (dead_.size() > options_.dead_letter_history)
       dead_.pop_back();
-  }
-
-  static void report(const DeadLetterHandler& handler, const std::vector<DeadLetter>& dead) {
-    for (const auto& d : dead) {
-      log::warning("queue", fmt::format("upload {} dead-lettered: {}", d.task.upload_id, d.reason));
-      if (!handler) continue;
-      try {
-        handler(d);
-      } catch (const std::exception& e) {
-        log::error("queue", fmt::format("dead-letter handler failed for upload {}: {}",
-                                        d.task.upload_id, e.what()));
-      }
-    }
   }
 
   const TaskQueueOptions options_;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -68,7 +69,7 @@ class InProcessOwnedKeys final : public OwnedKeys {
                std::chrono::milliseconds ttl) override {
     std::lock_guard lock(mutex_);
     const auto now = Steady::now();
-    if (entries_.size() > kPruneAbove) prune_locked(now);
+    if (entries_.size() > prune_above_) prune_locked(now);
     auto it = live_locked(key, now);
     if (it != entries_.end() && it->second.owner != owner) return false;
     entries_.insert_or_assign(key, Entry{std::string(owner), now + ttl});
@@ -127,10 +128,13 @@ class InProcessOwnedKeys final : public OwnedKeys {
     return it;
   }
 
+  // The threshold doubles with what survives: amortised O(1) per call.
   void prune_locked(Steady::time_point now) {
     std::erase_if(entries_, [&](const auto& e) { return e.second.expires <= now; });
+    prune_above_ = std::max(kPruneAbove, 2 * entries_.size());
   }
 
+  std::size_t prune_above_ = kPruneAbove;
   std::mutex mutex_;
   Map entries_;
 };

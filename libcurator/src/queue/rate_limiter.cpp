@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <mutex>
 #include <unordered_map>
@@ -41,7 +42,7 @@ class InProcessRateLimiter final : public RateLimiter {
   TimePoint reserve_at(std::string_view user_id, const Rate& rate, TimePoint now) override {
     const auto spacing = checked_spacing(user_id, rate);
     std::lock_guard lock(mutex_);
-    if (next_.size() > kPruneAbove) prune_locked(now);
+    if (next_.size() > prune_above_) prune_locked(now);
     auto [it, inserted] = next_.try_emplace(std::string(user_id), now);
     const auto slot = std::max(now, it->second);
     it->second = slot + spacing;
@@ -51,11 +52,14 @@ class InProcessRateLimiter final : public RateLimiter {
  private:
   static constexpr std::size_t kPruneAbove = 10000;
 
-  // Slots in the past mean the same as no entry.
+  // Slots in the past mean the same as no entry. The threshold doubles with
+  // what survives, so pruning stays amortised O(1) per reservation.
   void prune_locked(TimePoint now) {
     std::erase_if(next_, [&](const auto& entry) { return entry.second <= now; });
+    prune_above_ = std::max(kPruneAbove, 2 * next_.size());
   }
 
+  std::size_t prune_above_ = kPruneAbove;
   std::mutex mutex_;
   std::unordered_map<std::string, TimePoint> next_;
 };

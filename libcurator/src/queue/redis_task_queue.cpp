@@ -6,10 +6,10 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <charconv>
 #include <mutex>
 
 #include "curator/core/error.hpp"
-#include "curator/core/log.hpp"
 #include "curator/queue/redis_client.hpp"
 #include "curator/queue/task_queue.hpp"
 #include "queue/redis_keys.hpp"
@@ -152,7 +152,10 @@ class RedisTaskQueue final : public TaskQueue {
       for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
         const auto& name = fields[i].text();
         if (name == "t") task_text = fields[i + 1].text();
-        if (name == "n") d.deliveries = std::stoi(fields[i + 1].text());
+        if (name == "n") {
+          const auto& count = fields[i + 1].text();
+          std::from_chars(count.data(), count.data() + count.size(), d.deliveries);
+        }
         if (name == "r") reason = fields[i + 1].text();
       }
       d.task = detail::decode_task(task_text).value_or(Task{});
@@ -226,16 +229,7 @@ class RedisTaskQueue final : public TaskQueue {
       std::lock_guard lock(mutex_);
       handler = handler_;
     }
-    for (const auto& d : dead) {
-      log::warning("queue", fmt::format("upload {} dead-lettered: {}", d.task.upload_id, d.reason));
-      if (!handler) continue;
-      try {
-        handler(d);
-      } catch (const std::exception& e) {
-        log::error("queue", fmt::format("dead-letter handler failed for upload {}: {}",
-                                        d.task.upload_id, e.what()));
-      }
-    }
+    detail::report_dead_letters(handler, dead);
   }
 
   std::shared_ptr<RedisPool> pool_;

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "curator/core/error.hpp"
+#include "curator/core/log.hpp"
 
 namespace curator::queue::detail {
 namespace {
@@ -87,6 +88,20 @@ std::string expiry_reason(int deliveries) {
 
 std::string nack_reason(int deliveries, std::string_view reason) {
   return fmt::format("gave up after {} deliveries: {}", deliveries, reason.substr(0, 1000));
+}
+
+void report_dead_letters(const TaskQueue::DeadLetterHandler& handler,
+                         const std::vector<DeadLetter>& dead) {
+  for (const auto& d : dead) {
+    log::warning("queue", fmt::format("upload {} dead-lettered: {}", d.task.upload_id, d.reason));
+    if (!handler) continue;
+    try {
+      handler(d);
+    } catch (const std::exception& e) {
+      log::error("queue", fmt::format("dead-letter handler failed for upload {}: {}",
+                                      d.task.upload_id, e.what()));
+    }
+  }
 }
 
 std::string encode_task(const Task& task) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "curator/queue/task_queue.hpp"
 
@@ -19,6 +20,11 @@ void validate_options(const TaskQueueOptions& options);
 /// Dead-letter reasons, worded the same by both implementations.
 std::string expiry_reason(int deliveries);
 std::string nack_reason(int deliveries, std::string_view reason);
+
+/// Logs each dead letter and passes it to `handler` (when set); a throwing
+/// handler is logged, never propagated into the fetching worker.
+void report_dead_letters(const TaskQueue::DeadLetterHandler& handler,
+                         const std::vector<DeadLetter>& dead);
 
 /// `1;<len>:<upload_id><len>:<user_id><len>:<edit_group_id><len>:<attempt>`.
 std::string encode_task(const Task& task);

@@ -24,7 +24,7 @@ struct ApiClientOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   http::RetryPolicy retry{};
   int max_redirects = 5;
-  std::size_t max_response_bytes = 64u << 20;
+  std::size_t max_response_bytes = 16u << 20;  // json::parse's default limit
 };
 
 /// Throws the Error a non-2xx response stands for.

@@ -247,7 +247,10 @@ Collection FlickrSource::list_collection(const CollectionRef& ref, const ListOpt
   } else {
     const auto listing = impl_->listing_for(ref, flickr::kListingExtras, out.id);
     std::set<std::string> seen;
-    for (const auto& page : impl_->pages(listing, out.warnings)) {
+    const auto pages = impl_->pages(listing, out.warnings);
+    const auto total = static_cast<std::size_t>(
+        flickr::page_of(container(pages.front(), listing.container)).total);
+    for (const auto& page : pages) {
       const auto& c = container(page, listing.container);
       flickr::Owner owner{text(c, "owner"), text(c, "ownername"), {}};
       for (const auto& p : photo_list(c)) {
@@ -260,7 +263,7 @@ Collection FlickrSource::list_collection(const CollectionRef& ref, const ListOpt
           out.missing[id.empty() ? "?" : id] = e.what();
         }
       }
-      if (options.on_progress) options.on_progress(out.images.size(), out.images.size());
+      if (options.on_progress) options.on_progress(out.images.size(), total);
     }
     if (out.images.empty()) {
       throw Error(ErrorKind::not_found, fmt::format("Flickr collection {} has no photos", out.id),

@@ -131,7 +131,7 @@ std::vector<BatchSummary> BatchRepository::summaries(const std::vector<Id>& ids)
   if (usable.empty()) return out;
   db_->run("reading batches", [&](Connection& c) {
     const auto rows = c.query(kSummarySelect + " WHERE b.id IN (" +
-                                  detail::placeholders(usable.size()) + ") ORDER BY b.id DESC",
+                                  detail::parameter_list(usable.size()) + ") ORDER BY b.id DESC",
                               Params(usable.begin(), usable.end()), kSummaryColumns);
     out = with_stats(c, rows);
   });

@@ -112,7 +112,7 @@ void bind_params(soci::statement& st, const Params& params, Bindings& b) {
 
 }  // namespace
 
-std::string number_placeholders(std::string_view sql) {
+std::string number_parameters(std::string_view sql) {
   std::string out;
   out.reserve(sql.size() + 16);
   int n = 0;
@@ -177,7 +177,7 @@ void Connection::fail(const std::exception& e) {
 
 std::vector<Row> Connection::query(std::string_view sql, const Params& params,
                                    std::size_t columns) {
-  const auto text = number_placeholders(sql);
+  const auto text = number_parameters(sql);
   return retrying([&] {
     std::vector<Row> rows;
     soci::statement st(session_);
@@ -223,7 +223,7 @@ std::int64_t Connection::query_int(std::string_view sql, const Params& params) {
 }
 
 std::int64_t Connection::execute(std::string_view sql, const Params& params) {
-  const auto text = number_placeholders(sql);
+  const auto text = number_parameters(sql);
   return retrying([&]() -> std::int64_t {
     soci::statement st(session_);
     Bindings b;

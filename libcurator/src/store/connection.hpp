@@ -1,5 +1,5 @@
 #pragma once
-// One pooled database connection as the repositories see it: `?` placeholders bound
+// One pooled database connection as the repositories see it: `?` parameter markers bound
 // from a list of values, every column read as text (the one representation both
 // backends share), affected-row counts, raw statements for migrations, and
 // transactions that take the write lock up front. SOCI errors never escape: they
@@ -42,7 +42,7 @@ class Connection {
   /// True once an error showed the connection itself is unusable (server gone).
   bool broken() const noexcept { return broken_; }
 
-  /// Runs a SELECT whose `?` placeholders take `params` in order; reads `columns`
+  /// Runs a SELECT whose `?` parameter markers take `params` in order; reads `columns`
   /// columns of every row as text (NULL → nullopt).
   std::vector<Row> query(std::string_view sql, const Params& params, std::size_t columns);
   std::optional<Row> query_one(std::string_view sql, const Params& params, std::size_t columns);
@@ -52,7 +52,7 @@ class Connection {
   std::int64_t execute(std::string_view sql, const Params& params);
   /// The id the last INSERT on this connection generated.
   std::int64_t last_insert_id();
-  /// Runs one statement as is, without placeholder parsing (migrations, set-up).
+  /// Runs one statement as is, without parameter marker parsing (migrations, set-up).
   void execute_raw(std::string_view statement);
 
  private:
@@ -86,6 +86,6 @@ class Transaction {
 };
 
 /// `?` → `:p1`, `:p2`, ... outside quotes, identifiers and comments (SOCI's syntax).
-std::string number_placeholders(std::string_view sql);
+std::string number_parameters(std::string_view sql);
 
 }  // namespace curator::store::detail

@@ -5,6 +5,8 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <mutex>
+
 #include "curator/core/config.hpp"
 #include "curator/core/error.hpp"
 #include "curator/core/log.hpp"
@@ -58,6 +60,13 @@ void init_sqlite(soci::session& session, std::chrono::milliseconds busy_timeout,
     c.execute_raw("PRAGMA journal_mode = WAL");
     c.execute_raw("PRAGMA synchronous = NORMAL");
   }
+}
+
+// The client library initialises itself lazily in mysql_init(); do it once, up front,
+// before threads open connections concurrently.
+void init_mysql_library() {
+  static std::once_flag once;
+  std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
 }
 
 bool mysql_alive(soci::session& session) {
@@ -131,6 +140,7 @@ Database Database::open(std::string_view url, DatabaseOptions options) {
       }
     };
   } else {
+    init_mysql_library();
     const auto connect = mysql_connect_string(parsed);
     factory = [connect, redacted] {
       try {

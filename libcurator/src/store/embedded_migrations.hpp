@@ -12,7 +12,7 @@ struct EmbeddedMigration {
   std::string_view dialect;  // "sqlite" or "mysql"
   int version;               // NNNN of NNNN_name.sql
   std::string_view name;     // name of NNNN_name.sql
-  std::string sql;           // the file's bytes
+  std::string sql;           // the file's bytes, line endings as LF
 };
 
 /// Every embedded migration, both dialects, in ascending version per dialect.

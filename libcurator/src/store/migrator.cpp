@@ -255,7 +255,7 @@ std::string migration_checksum(std::string_view sql) {
   normalized.reserve(sql.size());
   for (std::size_t i = 0; i < sql.size(); ++i) {
     if (sql[i] == '\r' && i + 1 < sql.size() && sql[i + 1] == '\n') continue;
-    normalized += sql[i];
+    normalized += sql[i] == '\r' ? '\n' : sql[i];
   }
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;

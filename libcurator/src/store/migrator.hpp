@@ -24,7 +24,7 @@ struct Migration {
 
 /// The embedded migrations of one backend, ascending.
 std::vector<Migration> embedded_for(Backend backend);
-/// SHA-256 (hex) of a migration file, with CRLF read as LF.
+/// SHA-256 (hex) of a migration file, line endings read as LF (as it is embedded).
 std::string migration_checksum(std::string_view sql);
 /// Splits a script into statements on `;` outside quotes and comments. `--` (and `#`
 /// on MySQL) comments are dropped; `/* */` comments are kept (MySQL `/*! */` runs).
@@ -35,7 +35,7 @@ MigrationReport migrate(Connection& connection, const std::vector<Migration>& mi
                         TimePoint now);
 /// Rows of schema_migrations; empty when the table does not exist.
 std::vector<AppliedMigration> applied_migrations(Connection& connection);
-/// Runs every statement of a script in order, without placeholders (fixtures, tools).
+/// Runs every statement of a script in order, without parameter markers (fixtures, tools).
 void execute_script(Connection& connection, std::string_view script);
 
 }  // namespace curator::store::detail

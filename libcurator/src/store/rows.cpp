@@ -197,7 +197,7 @@ std::map<Id, BatchStats> batch_stats(Connection& c, const std::vector<Id>& ids) 
       " SUM(CASE WHEN status IN ('duplicate', 'duplicated_sdc_updated',"
       " 'duplicated_sdc_not_updated') THEN 1 ELSE 0 END)"
       " FROM upload_requests WHERE batchid IN (" +
-          placeholders(ids.size()) + ") GROUP BY batchid",
+          parameter_list(ids.size()) + ") GROUP BY batchid",
       params, 8);
   for (const auto id : ids)
     out[id] = BatchStats{};

@@ -74,7 +74,7 @@ std::int64_t update_ids(const Database::Impl& db, std::string_view what, const s
   params.insert(params.end(), usable.begin(), usable.end());
   db.run(what, [&](Connection& c) {
     changed = c.execute("UPDATE upload_requests SET " + set + " WHERE id IN (" +
-                            detail::placeholders(usable.size()) + ") AND " + condition,
+                            detail::parameter_list(usable.size()) + ") AND " + condition,
                         params);
   });
   return changed;
@@ -102,7 +102,7 @@ std::map<Id, std::string> UploadRepository::cancel_batch(
       ids.emplace_back(detail::int_of(r[0], "id"));
     Params params{now};
     params.insert(params.end(), ids.begin(), ids.end());
-    const auto in = " WHERE id IN (" + detail::placeholders(ids.size()) + ")";
+    const auto in = " WHERE id IN (" + detail::parameter_list(ids.size()) + ")";
     c.execute(
         "UPDATE upload_requests SET status = 'cancelled', access_token = NULL,"
         " updated_at = ?" +
@@ -182,7 +182,7 @@ std::optional<RetryCopy> UploadRepository::copy_to_new_batch(
       throw Error(ErrorKind::not_found, fmt::format("User {} not found", userid), "user_not_found");
     }
     out = copy_rows(c, userid, access_token, now,
-                    "r.id IN (" + detail::placeholders(usable.size()) +
+                    "r.id IN (" + detail::parameter_list(usable.size()) +
                         ") AND r.status IN ('failed', 'cancelled')",
                     Params(usable.begin(), usable.end()));
     tx.commit();

@@ -131,7 +131,7 @@ std::vector<FailedBatch> UploadRepository::failed_batches(PageRequest page,
 
     const auto category = category_sql(c);
     detail::Where where;
-    where.add("r.batchid IN (" + detail::placeholders(ids.size()) + ")",
+    where.add("r.batchid IN (" + detail::parameter_list(ids.size()) + ")",
               Params(ids.begin(), ids.end()));
     where.add("r.status = 'failed'");
     if (query.handler) where.add("r.handler = ?", {*query.handler});

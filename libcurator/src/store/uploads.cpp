@@ -19,6 +19,10 @@ using detail::Params;
 
 namespace {
 
+// Worst case per row is about 66 KB (TEXT wikitext and token), so 50 rows stay well
+// under MySQL's default max_allowed_packet (16 MiB) and SQLite's parameter limit.
+constexpr std::size_t kRowsPerInsert = 50;
+
 void check_item(std::size_t index, const NewUpload& item) {
   const auto field = [&](std::string_view name) { return fmt::format("item {}: {}", index, name); };
   detail::check_varchar(field("key"), item.key, 255, false);
@@ -37,7 +41,7 @@ detail::Where upload_where(const Connection& c, const UploadQuery& query) {
     Params statuses;
     for (const auto s : query.statuses)
       statuses.emplace_back(std::string(to_string(s)));
-    auto clause = "r.status IN (" + detail::placeholders(statuses.size()) + ")";
+    auto clause = "r.status IN (" + detail::parameter_list(statuses.size()) + ")";
     where.add(std::move(clause), std::move(statuses));
   }
   if (query.date_from) {
@@ -103,17 +107,39 @@ std::vector<Id> UploadRepository::create(Id batch_id, std::string_view userid,
     if (!detail::user_exists(c, userid)) {
       throw Error(ErrorKind::not_found, fmt::format("User {} not found", userid), "user_not_found");
     }
-    for (const auto& item : items) {
-      c.execute(
+    // Several rows per INSERT: ids of one statement are consecutive in SQLite (we hold
+    // the write lock) and in InnoDB unless innodb_autoinc_lock_mode is 2 (interleaved),
+    // where rows go one per statement and each reports its own id.
+    const bool consecutive =
+        !c.mysql() || c.query_int("SELECT @@innodb_autoinc_lock_mode", {}) <= 1;
+    const std::size_t per_statement = consecutive ? kRowsPerInsert : 1;
+    for (std::size_t first = 0; first < items.size(); first += per_statement) {
+      const auto n = std::min(per_statement, items.size() - first);
+      std::string sql =
           "INSERT INTO upload_requests (batchid, userid, status, `key`, handler, collection,"
           " access_token, filename, wikitext, copyright_override, labels, created_at, updated_at,"
-          " not_before) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {batch_id, std::string(userid), item.key, std::string(handler),
-           detail::nullable(item.collection), detail::nullable(access_token), item.filename,
-           item.wikitext, std::int64_t{item.copyright_override ? 1 : 0},
-           detail::optional_label_param(item.labels), now, now,
-           detail::optional_time_param(item.not_before)});
-      ids.push_back(c.last_insert_id());
+          " not_before) VALUES ";
+      Params params;
+      params.reserve(n * 13);
+      for (std::size_t i = first; i < first + n; ++i) {
+        const auto& item = items[i];
+        sql += i == first ? "" : ", ";
+        sql += "(?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        for (auto& p :
+             Params{batch_id, std::string(userid), item.key, std::string(handler),
+                    detail::nullable(item.collection), detail::nullable(access_token),
+                    item.filename, item.wikitext, std::int64_t{item.copyright_override ? 1 : 0},
+                    detail::optional_label_param(item.labels), now, now,
+                    detail::optional_time_param(item.not_before)}) {
+          params.push_back(std::move(p));
+        }
+      }
+      c.execute(sql, params);
+      // MySQL reports the statement's first id, SQLite its last.
+      const auto reported = c.last_insert_id();
+      const auto start = c.mysql() ? reported : reported - static_cast<Id>(n) + 1;
+      for (std::size_t i = 0; i < n; ++i)
+        ids.push_back(start + static_cast<Id>(i));
     }
     tx.commit();
   });

@@ -143,7 +143,7 @@ std::vector<std::int64_t> usable_ids(const std::vector<std::int64_t>& ids) {
   return out;
 }
 
-std::string placeholders(std::size_t n) {
+std::string parameter_list(std::size_t n) {
   std::string out;
   out.reserve(n * 3);
   for (std::size_t i = 0; i < n; ++i)

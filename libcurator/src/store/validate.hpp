@@ -55,7 +55,7 @@ inline bool usable_id(std::int64_t id) noexcept {
   return id > 0 && id <= kMaxId;
 }
 
-/// "?, ?, ?" with n placeholders.
-std::string placeholders(std::size_t n);
+/// "?, ?, ?" with n parameter markers.
+std::string parameter_list(std::size_t n);
 
 }  // namespace curator::store::detail

@@ -425,8 +425,11 @@ def main(argv=None):
     server.app, server.verbose = app, args.verbose
     port = server.server_address[1]
     app.base_url = "http://%s:%d" % (args.host if ":" not in args.host else "[%s]" % args.host, port)
-    signal.signal(signal.SIGTERM, lambda *_: app.stop.set())
-    signal.signal(signal.SIGINT, lambda *_: app.stop.set())
+    # Signal handlers only flip a flag: Event.set() from a handler can deadlock
+    # against the main thread's wait() holding the Event's lock.
+    signalled = []
+    signal.signal(signal.SIGTERM, lambda *_: signalled.append(True))
+    signal.signal(signal.SIGINT, lambda *_: signalled.append(True))
     if args.exit_on_stdin_close:
         def watch_stdin():
             try:
@@ -441,7 +444,7 @@ def main(argv=None):
     thread.start()
     sys.stdout.write(json.dumps({"port": port}) + "\n")
     sys.stdout.flush()
-    while not app.stop.is_set():
+    while not signalled and not app.stop.is_set():
         app.stop.wait(0.2)
     server.shutdown()
     server.server_close()

@@ -2,7 +2,7 @@
 // tests/fakes/mediawiki_proxy.py in front of the test wiki: Commons' Wikibase
 // calls answered by the fake, everything else forwarded, and faults injected
 // through its control API. Started per test on a free port, stopped at the
-// end (stdin closed, then SIGTERM).
+// end (stdin closed; SIGKILL only if it has not exited after 10 s).
 
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
@@ -19,6 +19,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "curator/core/json.hpp"
 #include "curator/http/client.hpp"
@@ -61,12 +62,21 @@ class MediaWikiProxy {
   }
 
   ~MediaWikiProxy() {
+    // Closing stdin makes the proxy exit cleanly. A SIGTERM sent meanwhile
+    // can deadlock it (its handler calls Event.set() while the main thread
+    // may hold that event's lock), so signals come only after a grace period.
     if (stdin_ >= 0) ::close(stdin_);
     if (stdout_ >= 0) ::close(stdout_);
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
+    if (pid_ <= 0) return;
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status, 0);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
   MediaWikiProxy(const MediaWikiProxy&) = delete;

@@ -352,7 +352,7 @@ TEST_CASE("an expired stash entry (cleanupUploadStash) is uploaded again") {
     }
   }
   REQUIRE_FALSE(sqlite_file.empty());
-  const auto age = "sqlite3 '" + sqlite_file +
+  const auto age = "sqlite3 -cmd '.timeout 20000' '" + sqlite_file +
                    "' \"UPDATE uploadstash SET us_timestamp='20000101000000' WHERE us_key='" +
                    *saved.filekey + "'\"";
   REQUIRE(std::system(age.c_str()) == 0);

@@ -13,6 +13,7 @@
 using namespace curator;
 using namespace curator::queue;
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 
 namespace {
 
@@ -39,11 +40,11 @@ std::string url_with(std::string_view password, std::optional<int> db) {
 TEST_CASE("binary-safe commands and every reply type") {
   RedisClient c(test_redis::options());
   const auto k = key("binary");
-  const std::string value("\0\r\n$3\xff", 7);
+  const auto value = "\0\r\n$3\xff"s;
   CHECK(c.command({"SET", k, value}).text() == "OK");
   CHECK(c.command({"GET", k}).text() == value);
   CHECK(c.command({"GET", k + "-missing"}).is_nil());
-  CHECK(c.command({"STRLEN", k}).integer() == 7);
+  CHECK(c.command({"STRLEN", k}).integer() == static_cast<long long>(value.size()));
   const auto array = c.command({"MGET", k, k + "-missing"});
   REQUIRE(array.array().size() == 2);
   CHECK(array.array()[0].text() == value);
@@ -119,7 +120,7 @@ TEST_CASE("EVALSHA falls back to loading the script") {
   RedisClient c(test_redis::options());
   const RedisScript script("return {KEYS[1], ARGV[1], 42}");
   const auto k = key("script");
-  const std::string arg("\0\xff", 2);
+  const auto arg = "\0\xff"s;
   c.command({"SCRIPT", "FLUSH"});
   const auto r = c.eval(script, {k}, {arg});
   REQUIRE(r.array().size() == 3);

@@ -68,6 +68,8 @@ TEST_CASE("curator-server starts on embedded defaults, answers, and stops on SIG
   const auto log = server.output();
   CHECK(log.find("GET /healthz 200") != std::string::npos);
   CHECK(log.find("stopped") != std::string::npos);
+  CHECK(log.find("database schema at version") != std::string::npos);
+  CHECK(log.find("migration(s) applied") != std::string::npos);
 }
 
 TEST_CASE("curator-server refuses bad configuration with the variable's name") {

@@ -68,7 +68,7 @@ TEST_CASE("enrich keeps to the concurrency limit and survives failures") {
   images.push_back(at(0, 5));      // unknown position
   // The first matching rule wins: the failing point before the general delay.
   fakes.add_fault(R"({"path_prefix":"/geocoder/","query_contains":"lat=12.0000","status":503})");
-  fakes.add_fault(R"({"path_prefix":"/geocoder/","delay_ms":20})");
+  fakes.add_fault(R"({"path_prefix":"/geocoder/","delay_ms":50})");
   const auto stats = geocoder.enrich(images);
   CHECK(stats.skipped == 2);
   CHECK(stats.failures == 1);

@@ -335,3 +335,23 @@ TEST_CASE_TEMPLATE("uploads: admin edits touch only allow-listed fields", B, OnS
   CHECK(uploads.patch(ids[0], status));
   CHECK(uploads.find(ids[0])->status == UploadStatus::failed);
 }
+
+TEST_CASE_TEMPLATE("uploads: a large slice returns each row's own id, in input order", B, OnSqlite,
+                   OnMysql) {
+  auto w = World::make<B>();
+  auto uploads = w.uploads();
+  std::vector<NewUpload> items;
+  for (int i = 0; i < 123; ++i)
+    items.push_back(new_upload("k" + std::to_string(i)));
+  // Another slice first, so ids do not start at 1.
+  uploads.create(w.bob_batch.id, "2", "mapillary", std::nullopt, {new_upload("x")});
+  const auto ids = uploads.create(w.alice_batch.id, "1", "flickr", "tok", items);
+  REQUIRE(ids.size() == items.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto row = uploads.find(ids[i]);
+    REQUIRE(row.has_value());
+    CHECK(row->key == items[i].key);
+    CHECK(row->batchid == w.alice_batch.id);
+  }
+  CHECK(uploads.list_for_batch(w.alice_batch.id).size() == items.size());
+}

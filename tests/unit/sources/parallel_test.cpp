@@ -29,14 +29,26 @@ TEST_CASE("run_bounded runs every task once, never more than the limit at a time
 }
 
 TEST_CASE("run_bounded rethrows the first error and starts nothing after it") {
+  // One thread: tasks run in order, so exactly 0..5 start.
   std::atomic<int> started{0};
-  CHECK_THROWS_WITH_AS(run_bounded(1000, 3,
+  CHECK_THROWS_WITH_AS(run_bounded(1000, 1,
                                    [&](std::size_t i) {
                                      ++started;
                                      if (i == 5) throw std::runtime_error("task 5 failed");
                                    }),
                        "task 5 failed", std::runtime_error);
-  CHECK(started.load() < 1000);
+  CHECK(started.load() == 6);
+  // Three threads: the others stop picking up work once the error is caught
+  // (each task takes far longer than catching it).
+  started = 0;
+  CHECK_THROWS_AS(run_bounded(1000, 3,
+                              [&](std::size_t i) {
+                                ++started;
+                                if (i == 5) throw std::runtime_error("task 5 failed");
+                                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                              }),
+                  std::runtime_error);
+  CHECK(started.load() < 100);
   CHECK_NOTHROW(run_bounded(0, 3, [](std::size_t) { throw std::runtime_error("never"); }));
   int serial = 0;
   run_bounded(10, 0, [&](std::size_t) { ++serial; });  // limit < 1 counts as 1

@@ -82,13 +82,13 @@ TEST_CASE("ids: out-of-range ids are dropped, too many refused") {
   CHECK(usable_ids({1, 0, -1, 2147483647, 2147483648LL, 5}) ==
         std::vector<std::int64_t>{1, 2147483647, 5});
   CHECK_THROWS_AS(usable_ids(std::vector<std::int64_t>(kMaxIdsPerCall + 1, 1)), Error);
-  CHECK(placeholders(0).empty());
-  CHECK(placeholders(3) == "?, ?, ?");
+  CHECK(parameter_list(0).empty());
+  CHECK(parameter_list(3) == "?, ?, ?");
 }
 
-TEST_CASE("placeholders are numbered outside literals and comments") {
-  CHECK(number_placeholders("SELECT ? , ?") == "SELECT :p1 , :p2");
-  CHECK(number_placeholders("WHERE a = '?' AND b = ? AND `c?` = ? -- ?\n AND d = ?") ==
+TEST_CASE("parameter markers are numbered outside literals and comments") {
+  CHECK(number_parameters("SELECT ? , ?") == "SELECT :p1 , :p2");
+  CHECK(number_parameters("WHERE a = '?' AND b = ? AND `c?` = ? -- ?\n AND d = ?") ==
         "WHERE a = '?' AND b = :p1 AND `c?` = :p2 -- ?\n AND d = :p3");
 }
 

@@ -34,7 +34,9 @@ struct ExistingFilesOptions {
   std::size_t ids_per_query = 200;
   int concurrency = 2;  // queries at once (a shared public service)
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
-  http::RetryPolicy retry{.delays = {std::chrono::seconds(2), std::chrono::seconds(5)}};
+  /// A longer Retry-After is not waited for: a listing should not stall on it.
+  http::RetryPolicy retry{.delays = {std::chrono::seconds(2), std::chrono::seconds(5)},
+                          .max_retry_after = std::chrono::seconds(10)};
   /// Where a file's page lives, for SHA-1 results: base + "File:Name.jpg".
   std::string file_page_base = "https://commons.wikimedia.org/wiki/";
   Sha1Lookup sha1_lookup;  // empty: by_sha1() is Error(invalid_input)

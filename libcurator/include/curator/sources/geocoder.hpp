@@ -43,7 +43,8 @@ struct GeocoderOptions {
   int coordinate_decimals = 4;
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};
   /// One quick retry: a failed lookup only costs an address.
-  http::RetryPolicy retry{.delays = {std::chrono::milliseconds(500)}};
+  http::RetryPolicy retry{.delays = {std::chrono::milliseconds(500)},
+                          .max_retry_after = std::chrono::seconds(2)};
 };
 
 struct GeocodeStats {

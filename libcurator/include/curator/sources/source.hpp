@@ -40,7 +40,8 @@ struct Collection {
 struct ListOptions {
   bool geocode = true;        // fill city … postcode from the reverse geocoder
   bool find_existing = true;  // fill `existing` from the Commons Query Service
-  /// Called as metadata arrives: (images with metadata so far, ids listed).
+  /// Called as metadata arrives: (images read so far, images the source says
+  /// the collection has). Calls come from worker threads, one at a time.
   std::function<void(std::size_t done, std::size_t total)> on_progress;
 };
 

@@ -31,14 +31,15 @@ struct DatabaseOptions {
   /// queries, so that rows committed late within that window are not missed.
   std::chrono::seconds change_overlap{2};
   /// Stamps created_at/updated_at and decides what is due or expired. Whole seconds
-  /// are stored (DATETIME(0)); the default is curator::now_utc_seconds.
+  /// are stored (DATETIME(0)); the default is curator::now_utc_seconds. Called from
+  /// many threads at once.
   std::function<TimePoint()> clock;
 };
 
 struct AppliedMigration {
   int version = 0;
   std::string name;
-  std::string checksum;  // SHA-256 hex of the file (CRLF read as LF)
+  std::string checksum;  // SHA-256 hex of the file (line endings read as LF)
   TimePoint applied_at;
   /// "applied", or "adopted (alembic 5cc957424c9d)" for the baseline of a database
   /// that the Python service created.

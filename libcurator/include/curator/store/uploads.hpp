@@ -98,7 +98,8 @@ class CURATOR_API UploadRepository {
 
   // ---- the worker's transitions -----------------------------------------------------
 
-  /// Ids of queued rows that are due (not_before unset or reached), oldest first.
+  /// Ids of queued rows that are due (not_before unset or reached): rows without
+  /// not_before first, then by not_before, then by id (index order, no sort).
   std::vector<Id> due(std::size_t limit);
   /// The oldest `per_user` due queued rows of every user (not_before, then id), at
   /// most `limit` in all, oldest first. Capping per user keeps one user's large

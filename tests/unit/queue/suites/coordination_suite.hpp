@@ -24,6 +24,7 @@
 namespace curator::queue::suite {
 
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 
 inline TimePoint at_seconds(double s) {
   return TimePoint(std::chrono::microseconds(static_cast<long long>(s * 1e6)));
@@ -66,7 +67,7 @@ TEST_CASE_TEMPLATE_DEFINE("rate limiter: slots follow the upstream spacing", B, 
   CHECK(limiter->reserve_at("user-1", Rate{380, 4320}, at_seconds(1000)) ==
         at_seconds(1045) + std::chrono::microseconds(17052632));
   // Binary user ids are just other users.
-  const std::string binary("\0\xff{x}", 5);
+  const auto binary = "\0\xff{x}"s;
   CHECK(limiter->reserve_at(binary, four_per_minute, at_seconds(100)) == at_seconds(100));
   CHECK(limiter->reserve_at(binary, four_per_minute, at_seconds(100)) == at_seconds(122.5));
 
@@ -139,8 +140,8 @@ TEST_CASE_TEMPLATE_DEFINE("hash lock: one owner at a time, only the owner renews
   CHECK_FALSE(lock->renew("short", alice, 300ms));
 
   // Binary keys and owners round-trip.
-  const std::string key("\0\xff\n{}", 6);
-  const std::string owner("\x01\0\x80", 3);
+  const auto key = "\0\xff\n{}"s;
+  const auto owner = "\x01\0\x80"s;
   CHECK(lock->acquire(key, owner, 60s));
   CHECK(lock->owner(key) == owner);
   CHECK_FALSE(lock->acquire(key, std::string("\x01\0\x81", 3), 60s));
@@ -274,8 +275,8 @@ TEST_CASE_TEMPLATE_DEFINE("event bus: binary channels and payloads, limits, misb
   EventBusOptions options;
   options.max_payload_bytes = 4096;
   auto bus = backend.event_bus(options);
-  const std::string channel("\0\xff{ch}\n", 8);
-  const std::string payload("\0\x01\xfe\xff not UTF-8 \xc3\x28", 20);
+  const auto channel = "\0\xff{ch}\n"s;
+  const auto payload = "\0\x01\xfe\xff not UTF-8 \xc3\x28"s;
   Inbox inbox;
   auto good = bus->subscribe(channel, inbox.handler());
   std::atomic<int> thrown{0};

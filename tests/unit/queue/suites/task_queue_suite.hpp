@@ -23,6 +23,7 @@
 namespace curator::queue::suite {
 
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 using Steady = std::chrono::steady_clock;
 
 inline Task task(std::int64_t id, std::string user, int attempt = 0) {
@@ -85,7 +86,7 @@ TEST_CASE_TEMPLATE_DEFINE("task queue: binary user ids round-trip, bad tasks are
                           tq_hostile) {
   B backend;
   auto q = backend.task_queue(fast_options());
-  const std::string binary("\0\xff\xfe:{}*\n\x01", 10);
+  const auto binary = "\0\xff\xfe:{}*\n\x01"s;
   const std::string longest(kMaxUserIdBytes, '\x80');
   q->publish(task(1, binary));
   q->publish(task(2, longest));
