@@ -115,7 +115,24 @@ RecoveryReport Pipeline::last_recovery() const {
 }
 
 void Pipeline::recover() {
-  auto report = recover_queued_uploads(env_, *leases_, run_.check);
+  bool claimed = false;
+  try {
+    claimed = leases_->claim_sentinel(kRecoverySentinel, std::nullopt);
+  } catch (const std::exception& e) {
+    log::warning(kLog, std::string("cannot read the recovery sentinel: ") + e.what());
+    return;  // asked again at the next sweep
+  }
+  if (!claimed) return;
+  RecoveryReport report;
+  try {
+    report = check_queued_uploads(env_, run_.check);
+  } catch (const std::exception& e) {
+    // The sentinel is set, so this recovery will not run again: republish
+    // everything due anyway; the jobs fail uploads whose login is gone.
+    log::error(kLog, std::string("start-up recovery failed: ") + e.what());
+    dispatcher_.forget();
+    return;
+  }
   if (!report.ran) return;
   // Whatever the queue held is gone: publish every due row again.
   dispatcher_.forget();

@@ -38,8 +38,13 @@ CredentialCheck userinfo_check(const JobEnvironment& environment) {
 
 RecoveryReport recover_queued_uploads(const JobEnvironment& environment, queue::LeaderLease& leases,
                                       const CredentialCheck& check, std::string_view sentinel) {
+  if (!leases.claim_sentinel(sentinel, std::nullopt)) return {};
+  return check_queued_uploads(environment, check);
+}
+
+RecoveryReport check_queued_uploads(const JobEnvironment& environment,
+                                    const CredentialCheck& check) {
   RecoveryReport report;
-  if (!leases.claim_sentinel(sentinel, std::nullopt)) return report;
   report.ran = true;
   store::UploadRepository uploads(*environment.database);
   const auto rows = uploads.recoverable();

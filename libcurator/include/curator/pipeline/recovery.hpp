@@ -46,5 +46,8 @@ CURATOR_API RecoveryReport recover_queued_uploads(const JobEnvironment& environm
                                                   queue::LeaderLease& leases,
                                                   const CredentialCheck& check,
                                                   std::string_view sentinel = kRecoverySentinel);
+/// The recovery itself, without the sentinel (for a caller that set it).
+CURATOR_API RecoveryReport check_queued_uploads(const JobEnvironment& environment,
+                                                const CredentialCheck& check);
 
 }  // namespace curator::pipeline
