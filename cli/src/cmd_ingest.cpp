@@ -4,9 +4,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -24,6 +27,8 @@ namespace curator::cli {
 namespace {
 
 constexpr std::size_t kMaxWikitextTemplateBytes = 65535;
+/// Title blacklist requests in flight at once (a shared public wiki).
+constexpr std::size_t kBlacklistThreads = 4;
 
 [[noreturn]] void usage(std::string message) {
   throw Error(ErrorKind::invalid_input, std::move(message), "usage");
@@ -137,21 +142,42 @@ service::FileSpec file_spec(Context& ctx, const IngestOptions& o, service::Handl
   return spec;
 }
 
+/// Asks the wiki's title blacklist about every title, a few requests at a
+/// time (one client per thread: clients are not thread-safe). A failing
+/// check counts as "not blacklisted", as upstream: the worker asks again
+/// right before uploading.
 service::TitleBlacklist blacklist_check(Context& ctx, const std::optional<Credentials>& creds) {
-  auto client = std::make_shared<mediawiki::MediaWikiClient>(ctx.wiki(creds));
-  auto warned = std::make_shared<bool>(false);
-  Output* out = &ctx.out();
-  return [client, warned, out](std::string_view title) -> std::optional<std::string> {
-    try {
-      auto verdict = client->check_title_blacklist(title, "create");
-      if (verdict.blacklisted) return verdict.reason.empty() ? verdict.line : verdict.reason;
-    } catch (const Error& e) {
-      // As upstream: a failing blacklist API means "not blacklisted"; the
-      // worker asks again before uploading.
-      if (!*warned) out->note(fmt::format("warning: title blacklist check failed: {}", e.what()));
-      *warned = true;
+  return [&ctx, creds](const std::vector<std::string>& titles) {
+    const auto threads = std::min<std::size_t>(kBlacklistThreads, (titles.size() + 19) / 20);
+    if (ctx.out().live() && titles.size() > 100) {
+      ctx.out().note(fmt::format("Checking {} titles against the title blacklist…", titles.size()));
     }
-    return std::nullopt;
+    std::mutex mutex;
+    std::map<std::string, std::string> refused;
+    std::optional<std::string> failure;
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+      auto client = ctx.wiki(creds);
+      for (auto i = next++; i < titles.size(); i = next++) {
+        try {
+          const auto verdict = client.check_title_blacklist(titles[i], "create");
+          if (!verdict.blacklisted) continue;
+          std::lock_guard lock(mutex);
+          refused[titles[i]] = verdict.reason.empty() ? verdict.line : verdict.reason;
+        } catch (const Error& e) {
+          std::lock_guard lock(mutex);
+          if (!failure) failure = e.what();
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t)
+      pool.emplace_back(work);
+    work();
+    for (auto& t : pool)
+      t.join();
+    if (failure) ctx.out().note("warning: title blacklist check failed: " + *failure);
+    return refused;
   };
 }
 

@@ -211,12 +211,22 @@ std::vector<PlannedFile> plan_files(const std::vector<MediaImage>& images, const
              fmt::format("same title as file {} ({})", it->second, images[it->second - 1].id));
       }
     }
-    if (!file.skip && input.blacklist) {
-      if (auto reason = input.blacklist("File:" + file.title)) {
-        skip(file, SkipReason::blacklisted_title, std::move(*reason));
+    out.push_back(std::move(file));
+  }
+  if (input.blacklist) {
+    std::vector<std::string> ask;
+    for (const auto& f : out) {
+      if (!f.skip) ask.push_back("File:" + f.title);
+    }
+    if (!ask.empty()) {
+      const auto refused = input.blacklist(ask);
+      for (auto& f : out) {
+        if (f.skip) continue;
+        if (const auto r = refused.find("File:" + f.title); r != refused.end()) {
+          skip(f, SkipReason::blacklisted_title, r->second);
+        }
       }
     }
-    out.push_back(std::move(file));
   }
   return out;
 }

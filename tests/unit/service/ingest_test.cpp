@@ -132,10 +132,13 @@ TEST_CASE("plan: every skip reason") {
   images[3].location->city.reset();   // no city: the placeholder stays
   images[4].id = "1000000000000002";  // same title as #2, which is skipped; #5 is not
   std::vector<std::string> asked;
-  in.blacklist = [&](std::string_view title) -> std::optional<std::string> {
-    asked.emplace_back(title);
-    if (title.find("Berlin") != std::string_view::npos) return "Berlin is not allowed here";
-    return std::nullopt;
+  in.blacklist = [&](const std::vector<std::string>& titles) {
+    std::map<std::string, std::string> refused;
+    for (const auto& title : titles) {
+      asked.push_back(title);
+      if (title.find("Berlin") != std::string::npos) refused[title] = "Berlin is not allowed here";
+    }
+    return refused;
   };
   const auto files = plan_files(images, in);
   REQUIRE(files.size() == 5);
@@ -285,4 +288,31 @@ TEST_CASE("wire: rows as the frontend reads them, nulls omitted, no token") {
   CHECK(!preset.contains("labels"));
   CHECK(!preset.contains("categories"));
   CHECK(preset.at("is_default").as_bool() == false);
+}
+
+TEST_CASE("plan: the blacklist is asked once, about every file still to upload") {
+  int calls = 0;
+  std::vector<std::string> asked;
+  auto in = mapillary_input();
+  in.uploaded["1000000000000002"] = "completed in batch 1";
+  in.blacklist = [&](const std::vector<std::string>& titles) {
+    ++calls;
+    asked = titles;
+    // An answer about a title that was not asked changes nothing.
+    return std::map<std::string, std::string>{{"File:Unrelated.jpg", "no"}};
+  };
+  const auto files = plan_files(three(), in);
+  CHECK(calls == 1);
+  CHECK(asked == std::vector<std::string>{"File:Photo from Mapillary 2017-06-24 "
+                                          "(1000000000000001).jpg",
+                                          "File:Photo from Mapillary 2017-06-24 "
+                                          "(1000000000000003).jpg"});
+  CHECK(!files[0].skip);
+  CHECK(files[1].skip == SkipReason::already_uploaded);
+  CHECK(!files[2].skip);
+
+  in.uploaded = {{"1000000000000001", "x"}, {"1000000000000002", "x"}, {"1000000000000003", "x"}};
+  calls = 0;
+  plan_files(three(), in);
+  CHECK(calls == 0);  // nothing left to ask about
 }

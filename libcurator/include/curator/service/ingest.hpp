@@ -64,8 +64,11 @@ struct PlannedFile {
   std::string skip_detail;  // for people: what exactly, with a link or name
 };
 
-/// "File:<title>" → the blacklist's reason, or nullopt when it may be created.
-using TitleBlacklist = std::function<std::optional<std::string>(std::string_view file_title)>;
+/// Asked once per plan with every "File:<title>" still to upload; answers
+/// title → the blacklist's reason for each refused one (others absent), so
+/// an implementation may ask the wiki about many titles at once.
+using TitleBlacklist =
+    std::function<std::map<std::string, std::string>(const std::vector<std::string>& file_titles)>;
 
 struct PlanInput {
   Handler handler = Handler::mapillary;
