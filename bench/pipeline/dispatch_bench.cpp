@@ -21,11 +21,11 @@
 #include "curator/store/users.hpp"
 
 using namespace curator;
-using Steady = std::chrono::steady_clock;
+using BenchClock = std::chrono::steady_clock;
 
 namespace {
-double ms_since(Steady::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
+double ms_since(BenchClock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(BenchClock::now() - t0).count();
 }
 }  // namespace
 
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   auto db = store::Database::open(url);
   db.migrate();
   store::UploadRepository uploads(db);
-  auto t0 = Steady::now();
+  auto t0 = BenchClock::now();
   for (int u = 0; u < users; ++u) {
     const auto userid = "bench-" + std::to_string(u);
     store::UserRepository(db).ensure(userid, userid);
@@ -59,17 +59,17 @@ int main(int argc, char** argv) {
   std::shared_ptr<queue::TaskQueue> tasks = queue::make_in_process_task_queue();
   pipeline::PipelineOptions options;
   pipeline::Dispatcher dispatcher(db, tasks, options);
-  t0 = Steady::now();
+  t0 = BenchClock::now();
   const auto first = dispatcher.pass();
   std::printf("first pass: %zu tasks published in %.1f ms\n", first, ms_since(t0));
-  t0 = Steady::now();
+  t0 = BenchClock::now();
   constexpr int kIdle = 20;
   for (int i = 0; i < kIdle; ++i)
     dispatcher.pass();
   std::printf("idle pass (nothing new): %.1f ms\n", ms_since(t0) / kIdle);
 
   // Claim and finish through the queue, refilling as a worker pool would.
-  t0 = Steady::now();
+  t0 = BenchClock::now();
   int done = 0;
   const int target = std::min(users * rows, 5000);
   while (done < target) {

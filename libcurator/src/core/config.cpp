@@ -241,6 +241,22 @@ const std::vector<Variable>& table() {
     secret({"CURATOR_X_API_KEY", "X_API_KEY", "(unset)", true,
             "API key for the test login (/auth/register)."},
            &Config::x_api_key);
+    secret({"CURATOR_BOT_USER", "", "(unset)", false,
+            "Bot password user name (User@appid) for curatorctl and scripts; with "
+            "CURATOR_BOT_PASSWORD."},
+           &Config::bot_user);
+    secret({"CURATOR_BOT_PASSWORD", "", "(unset)", true, "Bot password for CURATOR_BOT_USER."},
+           &Config::bot_password);
+    secret({"CURATOR_OAUTH2_TOKEN", "", "(unset)", true,
+            "OAuth 2 bearer (owner-only) access token for curatorctl and scripts."},
+           &Config::oauth2_token);
+    secret({"CURATOR_OAUTH1_ACCESS_KEY", "", "(unset)", true,
+            "Owner-only OAuth 1.0a access token for curatorctl and scripts; with "
+            "CURATOR_OAUTH1_ACCESS_SECRET and the consumer CURATOR_OAUTH1_KEY/SECRET."},
+           &Config::oauth1_access_key);
+    secret({"CURATOR_OAUTH1_ACCESS_SECRET", "", "(unset)", true,
+            "Owner-only OAuth 1.0a access secret."},
+           &Config::oauth1_access_secret);
     add({"CURATOR_WORKERS", "CELERY_CONCURRENCY", "2", false,
          "Concurrent uploads per worker process."},
         int_setter(&Config::workers, 1, 256), int_getter(&Config::workers));

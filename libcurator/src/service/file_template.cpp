@@ -50,7 +50,7 @@ Clock clock_of(TimePoint t) {
   return c;
 }
 
-std::string category_line(std::string_view name) {
+std::string category_link_of(std::string_view name) {
   std::string n = trim(name);
   if (n.starts_with("[[") && n.ends_with("]]")) return n;
   const std::string_view prefix = "Category:";
@@ -63,6 +63,10 @@ std::string category_line(std::string_view name) {
 }
 
 }  // namespace
+
+std::string category_link(std::string_view name) {
+  return category_link_of(name);
+}
 
 std::string_view to_string(Handler handler) noexcept {
   return handler == Handler::flickr ? "flickr" : "mapillary";
@@ -244,7 +248,7 @@ std::string default_wikitext(const MediaImage& image, Handler handler, std::stri
   bool has_tracking = false;
   for (const auto& c : options.categories) {
     if (trim(c).empty()) continue;
-    const auto line = category_line(c);
+    const auto line = category_link_of(c);
     if (line == tracking) has_tracking = true;
     text += line + "\n";
   }

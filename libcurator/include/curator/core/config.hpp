@@ -93,6 +93,15 @@ struct CURATOR_API Config {
   std::string x_username;
   std::string x_api_key;
 
+  // The operator's own Commons credentials (curatorctl, scripts): a bot
+  // password, an OAuth 2 bearer token, or an owner-only OAuth 1.0a access
+  // token for the consumer oauth1_key/oauth1_secret.
+  std::string bot_user;
+  std::string bot_password;
+  std::string oauth2_token;
+  std::string oauth1_access_key;
+  std::string oauth1_access_secret;
+
   // Workers and limits.
   int workers = 2;
   int geocoding_concurrency = 10;

@@ -45,6 +45,10 @@ struct WikitextOptions {
   bool exclude_date_category = false;   // `{{Taken on|cat=no|…}}`
 };
 
+/// `[[Category:Name]]` for "Name", "Category:Name" (any case) or a link
+/// already written as `[[…]]` (kept as it is); surrounding spaces trimmed.
+CURATOR_API std::string category_link(std::string_view name);
+
 /// The frontend's default page text for an image (see docs/cli.md).
 /// Throws Error(invalid_input) for a Flickr photo whose license is not free.
 CURATOR_API std::string default_wikitext(const MediaImage& image, Handler handler,
