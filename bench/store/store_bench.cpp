@@ -3,7 +3,7 @@
 // first argument, created and dropped by the bench).
 //
 //   store_bench [mysql-url] [--batches N] [--uploads N] [--backend sqlite|mysql|both]
-//               [--claim-seconds S] [--filler-text N] [--legacy [--rows N]]
+//               [--claim-seconds S] [--filler-text N] [--explain] [--legacy [--rows N]]
 //
 // Default mode measures the data-layer goals on a database filled with N batches and
 // N uploads: a page of 100 batches with stats (first and deep page), inserting one
@@ -179,6 +179,7 @@ struct Options {
   std::size_t filler_text = 300;
   double claim_seconds = 5;
   bool legacy = false;
+  bool explain = false;
   std::size_t rows = 10000;
 };
 
@@ -371,10 +372,41 @@ void measure_claims(Database& db, std::string_view backend, int threads, double 
   std::fflush(stdout);
 }
 
+/// Prints the plans of the queries behind the goals: a deep batch page, its stats, due().
+void explain(Database& db, std::string_view backend, std::size_t batches) {
+  const auto impl = DatabaseAccess::impl(db);
+  const bool mysql = impl->backend == Backend::mysql;
+  const auto first = std::to_string(batches / 2);
+  const std::vector<std::pair<std::string, std::string>> queries{
+      {"batch page",
+       "SELECT b.id FROM batches b LEFT JOIN users u ON u.userid = b.userid"
+       " ORDER BY b.created_at DESC, b.id DESC LIMIT 100 OFFSET 8900"},
+      {"batch stats",
+       "SELECT batchid, COUNT(*), SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END)"
+       " FROM upload_requests WHERE batchid IN (" +
+           first + ", " + first + " + 1, " + first + " + 2) GROUP BY batchid"},
+      {"due",
+       "SELECT id FROM upload_requests WHERE status = 'queued' AND (not_before IS NULL"
+       " OR not_before <= '2030-01-01 00:00:00') ORDER BY not_before, id LIMIT 8"}};
+  impl->run("bench explain", [&](detail::Connection& c) {
+    for (const auto& [what, sql] : queries) {
+      const auto rows =
+          c.query((mysql ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + sql, {}, mysql ? 10 : 4);
+      for (const auto& r : rows) {
+        std::string line;
+        for (const auto& cell : r)
+          line += (cell ? *cell : "NULL") + " | ";
+        fmt::print("{:<7} explain {:<12} {}\n", backend, what, line);
+      }
+    }
+  });
+}
+
 void run_goals(Database& db, std::string_view backend, const Options& o) {
   db.migrate();
   UserRepository(db).ensure("1", "Bench");
   fill(db, backend, o.batches, o.uploads, o.filler_text);
+  if (o.explain) explain(db, backend, o.batches);
   measure_pages(db, backend, o.batches);
   measure_slice_insert(db, backend);
   measure_claims(db, backend, 1, o.claim_seconds);
@@ -409,6 +441,8 @@ Options parse(int argc, char** argv) {
       o.claim_seconds = std::stod(value());
     } else if (arg == "--filler-text") {
       o.filler_text = std::stoul(value());
+    } else if (arg == "--explain") {
+      o.explain = true;
     } else if (arg == "--legacy") {
       o.legacy = true;
     } else if (arg == "--rows") {
