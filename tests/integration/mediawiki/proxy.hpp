@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "../../support/child_output.hpp"
 #include "curator/core/json.hpp"
 #include "curator/http/client.hpp"
 #include "test_support.hpp"
@@ -158,22 +159,7 @@ class MediaWikiProxy {
     return r;
   }
 
-  std::string read_line() {
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (line.find('\n') == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) throw std::runtime_error("the proxy printed no port in time");
-      pollfd p{stdout_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[256];
-      const auto n = ::read(stdout_, buf, sizeof buf);
-      if (n <= 0) throw std::runtime_error("the proxy exited before printing its port");
-      line.append(buf, static_cast<std::size_t>(n));
-    }
-    return line.substr(0, line.find('\n'));
-  }
+  std::string read_line() { return read_first_line(stdout_, "the proxy"); }
 
   http::Client control_;
   pid_t pid_ = -1;

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "../../support/child_output.hpp"
 #include "curator/core/config.hpp"
 #include "curator/core/json.hpp"
 #include "curator/http/retry.hpp"
@@ -170,20 +171,8 @@ class SourceFakes {
 
  private:
   static int read_port(int fd) {
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (line.find('\n') == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) throw std::runtime_error("the fakes printed no port line");
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[256];
-      const auto n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) throw std::runtime_error("the fakes exited before printing a port");
-      line.append(buf, static_cast<std::size_t>(n));
-    }
-    const auto v = json::parse(line.substr(0, line.find('\n')), "port line");
+    const auto v =
+        json::parse(read_first_line(fd, "the source fakes", std::chrono::seconds(20)), "port line");
     return static_cast<int>(v.as_object().at("port").as_int64());
   }
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "../../support/child_output.hpp"
 #include "curator/http/client.hpp"
 
 extern char** environ;
@@ -72,19 +73,7 @@ class FixtureServer {
 
  private:
   int read_port() {
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (line.find('\n') == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) throw std::runtime_error("fixture server printed no port in time");
-      pollfd p{stdout_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buffer[256];
-      const auto n = ::read(stdout_, buffer, sizeof buffer);
-      if (n <= 0) throw std::runtime_error("fixture server exited before printing its port");
-      line.append(buffer, static_cast<std::size_t>(n));
-    }
+    const auto line = read_first_line(stdout_, "the fixture server", std::chrono::seconds(20));
     if (line.rfind("PORT ", 0) != 0) throw std::runtime_error("unexpected fixture output: " + line);
     return std::stoi(line.substr(5));
   }
