@@ -112,28 +112,28 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             time.sleep(delay_ms / 1000.0)
         if rule is not None and rule.phase == "before":
             resp = rule.render(req, state.upstream.api_url)
-            self._send(resp)
+            # logged before it is sent: a client that reads the log right after the answer sees it
             state.log.finish(entry, resp.status or None, "fault", _error_of(resp), rule)
+            self._send(resp)
             return
         after = rule                  # a rule that fires after the request was carried out
         if req.api and req.action in WIKIBASE_ACTIONS:
             resp = state.wikibase.handle(req, req.api, session_headers(self.headers))
             handled_by = "proxy"
         else:
-            resp = self._forward(state, req, url, buffer_all=after is not None)
+            resp = self._forward(state, req, url, buffer_all=after is not None, entry=entry)
             handled_by = "upstream"
-            if resp is None:      # streamed straight to the client
-                state.log.finish(entry, self._sent_status, handled_by, self._sent_error)
+            if resp is None:      # streamed straight to the client, logged as its headers went
                 return
         if after is not None:
             resp = after.render(req, state.upstream.api_url, upstream=resp)
             handled_by = "fault"
-        self._send(resp)
         state.log.finish(entry, resp.status or None, handled_by, _error_of(resp), after)
+        self._send(resp)
 
     # --- forwarding ---------------------------------------------------------------------------
 
-    def _forward(self, state, req, url, buffer_all):
+    def _forward(self, state, req, url, buffer_all, entry):
         """Forward to the wiki; stream the answer (return None) or return it as a Response."""
         up = state.upstream
         target = up.api_path if req.api else up.path_for(req.path)
@@ -161,17 +161,17 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
                 data = r.read() if buffer_all else r.read(BUFFER_LIMIT + 1)
                 if buffer_all or len(data) <= BUFFER_LIMIT:
                     return responses.Response(r.status, rheaders, data, r.reason)
-                return self._stream(r, rheaders, None, prefix=data)
-            return self._stream(r, rheaders, int(length))
+                return self._stream(state, entry, r, rheaders, None, prefix=data)
+            return self._stream(state, entry, r, rheaders, int(length))
         except (OSError, ValueError) as e:
             return responses.html_error(502, "Bad Gateway", "mediawiki-proxy: %s\n" % e,
                                         "text/plain; charset=utf-8")
         finally:
             conn.close()
 
-    def _stream(self, r, headers, length, prefix=b""):
-        self._sent_status = r.status
-        self._sent_error = dict((k.lower(), v) for k, v in headers).get("mediawiki-api-error")
+    def _stream(self, state, entry, r, headers, length, prefix=b""):
+        error = dict((k.lower(), v) for k, v in headers).get("mediawiki-api-error")
+        state.log.finish(entry, r.status, "upstream", error)
         self.send_response_only(r.status, r.reason)
         for k, v in headers:
             self.send_header(k, v)
