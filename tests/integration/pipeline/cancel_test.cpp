@@ -115,5 +115,11 @@ TEST_CASE("cancelled after the publish: the file is on Commons, so the row says 
   REQUIRE(test::wait_until([&] { return w.row(ids[0]).status == UploadStatus::completed; }, 30s));
   CHECK(w.row(ids[0]).success.has_value());
   CHECK(w.publishes_of(title) == 1);
-  CHECK(w.events().statuses(ids[0]).back() == UploadStatus::completed);
+  // The event follows the row's write: wait for it rather than race it.
+  CHECK(test::wait_until(
+      [&] {
+        const auto seen = w.events().statuses(ids[0]);
+        return !seen.empty() && seen.back() == UploadStatus::completed;
+      },
+      10s));
 }

@@ -88,6 +88,7 @@ TEST_CASE_TEMPLATE("CDN 5xx: retried within the run, then requeued under the sou
   CHECK(row.status == UploadStatus::completed);
   CHECK(row.attempts[store::RetryReason::source] == 1);
   CHECK(row.attempts[store::RetryReason::transient] == 0);
+  CHECK(test::wait_until([&] { return w.events().statuses(ids[1]).size() >= 4; }));
   CHECK(w.events().statuses(ids[1]) == std::vector{UploadStatus::in_progress, UploadStatus::queued,
                                                    UploadStatus::in_progress,
                                                    UploadStatus::completed});
