@@ -120,8 +120,8 @@ const std::vector<Variable>& table() {
         [](const Config& c) { return log::redact_url(c.database_url); });
     add(
         {"CURATOR_REDIS_URL", "", "(unset: embedded mode)", false,
-         "Redis for the distributed mode: redis://[:password@]host:port/db. Also built from "
-         "REDIS_HOST, REDIS_PORT, REDIS_PASSWORD."},
+         "Redis for the distributed mode: redis://[[user]:password@]host:port/db (user and "
+         "password percent-encoded). Also built from REDIS_HOST, REDIS_PORT, REDIS_PASSWORD."},
         [](Config& c, std::string_view name, std::string val) {
           parse_redis_url(val, name);
           c.redis_url = std::move(val);
@@ -303,6 +303,32 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// URL user info is percent-encoded (SQLAlchemy and redis-py write `p%40ss`
+// for `p@ss`). A bad escape is refused without echoing the value.
+std::string percent_decoded(std::string_view variable, std::string_view in) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) invalid(variable, "bad %-escape in the user or password");
+    const int hi = hex(in[i + 1]);
+    const int lo = hex(in[i + 2]);
+    if (hi < 0 || lo < 0) invalid(variable, "bad %-escape in the user or password");
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
 }  // namespace
 
 Environment Environment::from_process() {
@@ -354,8 +380,10 @@ DatabaseUrl parse_database_url(std::string_view url, std::string_view variable) 
   if (at != std::string_view::npos) {
     const auto userinfo = rest.substr(0, at);
     const auto colon = userinfo.find(':');
-    out.user = std::string(userinfo.substr(0, colon));
-    if (colon != std::string_view::npos) out.password = std::string(userinfo.substr(colon + 1));
+    out.user = percent_decoded(variable, userinfo.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      out.password = percent_decoded(variable, userinfo.substr(colon + 1));
+    }
     rest = rest.substr(at + 1);
   }
   const auto slash = rest.find('/');
@@ -392,8 +420,13 @@ RedisUrl parse_redis_url(std::string_view url, std::string_view variable) {
   auto rest = url.substr(8);
   if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
     auto userinfo = rest.substr(0, at);
-    if (const auto colon = userinfo.find(':'); colon != std::string_view::npos) {
-      out.password = std::string(userinfo.substr(colon + 1));
+    const auto colon = userinfo.find(':');
+    out.username = percent_decoded(variable, userinfo.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      out.password = percent_decoded(variable, userinfo.substr(colon + 1));
+    }
+    if (!out.username.empty() && out.password.empty()) {
+      invalid(variable, "a Redis user needs a password (redis://user:password@host)");
     }
     rest = rest.substr(at + 1);
   }

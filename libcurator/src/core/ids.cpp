@@ -1,26 +1,46 @@
 #include "curator/core/ids.hpp"
 
-#include <random>
+#include <sys/random.h>
+
+#include <array>
+#include <cerrno>
+
+#include "curator/core/error.hpp"
 
 namespace curator {
 namespace {
 
 constexpr std::string_view kEditGroupAlphabet = "0123456789abcdefABCDEF";
 
-std::mt19937_64& generator() {
-  thread_local std::mt19937_64 gen{[] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd()};
-    return std::mt19937_64{seq};
-  }()};
-  return gen;
+// Drawn from the kernel, not a seeded PRNG: a forked process must never
+// repeat its parent's lock owners or request ids.
+void fill_random(unsigned char* out, std::size_t n) {
+  while (n > 0) {
+    const auto got = ::getrandom(out, n, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw Error(ErrorKind::permanent, "the kernel's random source failed", "random");
+    }
+    out += got;
+    n -= static_cast<std::size_t>(got);
+  }
 }
 
+// Uniform over `alphabet` by rejection: bytes at or above the largest
+// multiple of the alphabet's size are drawn again.
 std::string draw(std::string_view alphabet, std::size_t length) {
-  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
-  std::string out(length, '0');
-  for (auto& c : out)
-    c = alphabet[pick(generator())];
+  const std::size_t limit = 256 - 256 % alphabet.size();
+  std::string out;
+  out.reserve(length);
+  std::array<unsigned char, 64> pool{};
+  while (out.size() < length) {
+    fill_random(pool.data(), pool.size());
+    for (unsigned char b : pool) {
+      if (b >= limit) continue;
+      out.push_back(alphabet[b % alphabet.size()]);
+      if (out.size() == length) break;
+    }
+  }
   return out;
 }
 

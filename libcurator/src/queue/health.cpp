@@ -41,7 +41,10 @@ void check_redis(const std::string& redis_url, std::chrono::seconds timeout) {
   if (!ctx || ctx->err) unreachable(redis_url, ctx ? ctx->errstr : "out of memory");
   redisSetTimeout(ctx.get(), tv);
   if (!url.password.empty()) {
-    auto r = command(ctx.get(), "AUTH %s", url.password);
+    ReplyPtr r(static_cast<redisReply*>(
+        url.username.empty()
+            ? redisCommand(ctx.get(), "AUTH %s", url.password.c_str())
+            : redisCommand(ctx.get(), "AUTH %s %s", url.username.c_str(), url.password.c_str())));
     if (!r || r->type == REDIS_REPLY_ERROR) unreachable(redis_url, "AUTH refused");
   }
   if (url.db != 0) {

@@ -70,6 +70,7 @@ RedisConnection::RedisConnection(RedisOptions options) : options_(std::move(opti
   const auto url = parse_redis_url(options_.url);
   host_ = url.host;
   port_ = url.port;
+  username_ = url.username;
   password_ = url.password;
   db_ = url.db;
   endpoint_ = fmt::format("{}:{}", host_, port_);
@@ -132,8 +133,10 @@ void RedisConnection::open() {
 
   const auto deadline = SteadyClock::now() + options_.connect_timeout + options_.command_timeout;
   if (!password_.empty()) {
-    const std::string_view args[] = {"AUTH", password_};
-    const auto r = round_trip(args, deadline);
+    const std::string_view with_user[] = {"AUTH", username_, password_};
+    const std::string_view password_only[] = {"AUTH", password_};
+    const auto r =
+        username_.empty() ? round_trip(password_only, deadline) : round_trip(with_user, deadline);
     // The server's text never echoes the password; the first word says why.
     if (r.is_error()) {
       const auto text = r.error_text();

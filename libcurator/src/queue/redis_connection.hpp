@@ -65,6 +65,7 @@ class RedisConnection {
   RedisOptions options_;
   std::string host_;
   int port_ = 6379;
+  std::string username_;
   std::string password_;
   int db_ = 0;
   std::string endpoint_;

@@ -124,6 +124,28 @@ TEST_CASE("database and redis URLs parse") {
   CHECK(parse_redis_url("redis://localhost").port == 6379);
 }
 
+TEST_CASE("URL user info is percent-decoded, and a bad escape is refused quietly") {
+  const auto db = parse_database_url("mysql+pymysql://cur%40tor:p%40ss%3Aw%2Frd%25@h:3306/d");
+  CHECK(db.user == "cur@tor");
+  CHECK(db.password == "p@ss:w/rd%");
+  const auto r = parse_redis_url("redis://alice:s%40cret@h:6379/1");
+  CHECK(r.username == "alice");
+  CHECK(r.password == "s@cret");
+  CHECK(parse_redis_url("redis://:pw@h").username.empty());
+  for (const auto* url :
+       {"mysql://u:hunter2%4@h/d", "mysql://u:hunter2%zz@h/d", "mysql://u:hunter2%@h/d"}) {
+    CAPTURE(url);
+    try {
+      parse_database_url(url);
+      FAIL("a bad escape parsed");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).find("hunter2") == std::string::npos);
+      CHECK(std::string(e.what()).find("escape") != std::string::npos);
+    }
+  }
+  CHECK_THROWS_AS(parse_redis_url("redis://alice@h"), Error);  // a user without a password
+}
+
 TEST_CASE("dump redacts secrets and URL passwords") {
   const auto c = load({{"CURATOR_OAUTH1_SECRET", "s3cr3t"},
                        {"TOKEN_ENCRYPTION_KEY", "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="},

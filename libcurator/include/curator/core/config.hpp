@@ -42,7 +42,8 @@ struct DatabaseUrl {
 };
 
 /// `sqlite:///abs/path`, `sqlite://relative/path`, `sqlite::memory:`,
-/// `mysql://user:pass@host:port/db[?unix_socket=/path]` (also `mysql+pymysql://`).
+/// `mysql://user:pass@host:port/db[?unix_socket=/path]` (also `mysql+pymysql://`);
+/// user and password are percent-decoded.
 /// Throws Error(invalid_input) that names `variable` and never echoes a password.
 CURATOR_API DatabaseUrl parse_database_url(std::string_view url,
                                            std::string_view variable = "CURATOR_DATABASE_URL");
@@ -50,11 +51,12 @@ CURATOR_API DatabaseUrl parse_database_url(std::string_view url,
 struct RedisUrl {
   std::string host = "127.0.0.1";
   std::uint16_t port = 6379;
+  std::string username;  // Redis 6 ACL user; empty: the default user
   std::string password;
   int db = 0;
 };
 
-/// `redis://[:password@]host[:port][/db]`.
+/// `redis://[[user]:password@]host[:port][/db]`; user and password are percent-decoded.
 CURATOR_API RedisUrl parse_redis_url(std::string_view url,
                                      std::string_view variable = "CURATOR_REDIS_URL");
 
