@@ -183,8 +183,8 @@ def special_token(key, secret, fmt, callback_confirmed):
         return special_json(obj)
     if fmt == "html":
         items = "".join("<li>%s</li>" % html.escape(s) for s in (
-            "oauth_token = " + percent_encode(key), "oauth_token_secret = " + percent_encode(secret),
-            "oauth_callback_confirmed = true"))
+            "oauth_token = " + percent_encode(key),
+            "oauth_token_secret = " + percent_encode(secret), "oauth_callback_confirmed = true"))
         return special_html("OAuth", "<ul>%s</ul>" % items)
     return special_raw("oauth_token=%s&oauth_token_secret=%s&oauth_callback_confirmed=true"
                        % (percent_encode(key), percent_encode(secret)))
