@@ -3,7 +3,8 @@
 Paths: /api.php and /w/api.php (and the wiki's own api.php path) are the Commons API;
 /wikidata/api.php and /wikidata/w/api.php the Wikidata API (Wikibase calls answered here, all other
 actions forwarded to the real wiki); /_control/… the control API; everything else is forwarded
-to the same path under the wiki's base (the directory of its api.php). Bodies are spooled, never
+to the same path under the wiki's base (the directory of its api.php). Special:OAuth pages and
+api.php calls with OAuth or bearer credentials go through the OAuth provider fake (oauth.py). Bodies are spooled, never
 parsed beyond their form fields, and forwarded byte for byte; only Host and hop-by-hop headers
 are rewritten.
 """
