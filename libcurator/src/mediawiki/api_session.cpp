@@ -62,6 +62,10 @@ ApiSession::ApiSession(ClientOptions options, std::optional<Credentials> credent
       credentials_(std::move(credentials)),
       http_(options_.http) {}
 
+bool ApiSession::uses_oauth() const {
+  return credentials_ && !std::holds_alternative<BotPassword>(*credentials_);
+}
+
 bool ApiSession::uses_bot_password() const {
   return credentials_ && std::holds_alternative<BotPassword>(*credentials_);
 }
@@ -189,7 +193,11 @@ json::value ApiSession::call(const Call& call) {
     const auto decision = decide(options_.retry, failure, traits, spent);
     if (!decision.retry) {
       if (api_error) {
-        const bool handled = decision.suggested_wait.has_value() ||
+        // The wiki refused the OAuth credentials themselves (bad signature,
+        // revoked or expired token): no call can succeed, so say so as an
+        // auth error instead of handing back an answer.
+        const bool credentials_refused = uses_oauth() && api_error->code.rfind("mwoauth-", 0) == 0;
+        const bool handled = decision.suggested_wait.has_value() || credentials_refused ||
                              api_error->type == ApiErrorType::oauth_nonce_reused ||
                              (api_error->type == ApiErrorType::bad_token && traits.with_token) ||
                              (api_error->type == ApiErrorType::not_logged_in && traits.can_relogin);

@@ -50,6 +50,7 @@ class ApiSession {
   void seed_token(std::string token) { token_ = std::move(token); }
   void sleep(std::chrono::milliseconds delay) const;
   bool uses_bot_password() const;
+  bool uses_oauth() const;  // OAuth 1.0a or OAuth 2 bearer credentials
 
  private:
   struct Sent {

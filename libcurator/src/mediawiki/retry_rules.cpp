@@ -85,8 +85,15 @@ Decision decide(const ApiRetryPolicy& policy, const Failure& failure, const Call
     case ApiErrorType::bad_token:
       if (!call.with_token) return Decision{};
       return session(policy, Remedy::refresh_token, spent);
-    case ApiErrorType::oauth_nonce_reused:
-      return session(policy, Remedy::none, spent);
+    case ApiErrorType::oauth_nonce_reused: {
+      // Every attempt is signed anew, so a second refusal is no collision:
+      // a clock or replay problem that more attempts would not fix.
+      if (spent.nonce >= 1) return Decision{};
+      ++spent.nonce;
+      Decision d;
+      d.retry = true;
+      return d;
+    }
     case ApiErrorType::not_logged_in:
       if (!call.can_relogin) return Decision{};
       return session(policy, Remedy::relogin, spent);

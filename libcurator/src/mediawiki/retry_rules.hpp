@@ -32,6 +32,7 @@ struct Spent {
   int transient = 0;
   int rate_limited = 0;
   int session = 0;
+  int nonce = 0;  // fresh signatures after "Nonce already used" (at most one)
 };
 
 enum class Remedy { none, refresh_token, relogin };

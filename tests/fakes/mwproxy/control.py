@@ -11,6 +11,21 @@
   PUT    /_control/entities/ID             seed an entity (wbgetentities JSON; statement ids are
                                            re-targeted to ID, hashes recomputed)
   DELETE /_control/entities/ID             forget an entity
+  GET    /_control/oauth                   the OAuth provider fake: issuer, consumers, users, …
+  POST   /_control/oauth/users             {"bot_user", "bot_password"[, "username"]}: a wiki
+                                           account OAuth grants can belong to (logs in now)
+  POST   /_control/oauth/consumers         {"key"?, "secret"?, "name"?, "grants"?, "owner_only"?,
+                                           "username" (owner-only)} → the consumer (+ access
+                                           token and secret when owner-only)
+  DELETE /_control/oauth/consumers/KEY     disable a consumer
+  POST   /_control/oauth/authorize         {"oauth_consumer_key", "oauth_token", "username"}: the
+                                           user clicks Allow → {"oauth_verifier", "location"}
+  GET    /_control/oauth/access            access tokens;  DELETE …/access/KEY revokes one
+  POST   /_control/oauth/bearer            {"username", "token"?, "expires_in"?} OAuth 2 token;
+                                           DELETE …/bearer/TOKEN revokes one
+  POST   /_control/oauth/tamper            {"claims"?, "drop"?, "secret"?, "alg"?, "count"?}:
+                                           the next identify JWT(s) altered so
+  PUT    /_control/oauth/issuer            {"issuer"}: the iss claim (default: the wiki's server)
   POST   /_control/reset                   all of the above back to the start state
 """
 
@@ -20,6 +35,7 @@ import urllib.parse
 from .datamodel import WikibaseError
 from .entities import ALL_PROPS, ITEM_RE, MEDIAINFO_RE
 from .faults import RuleError, parse_rules
+from .oauth_wire import OAuthError
 from .responses import plain_json
 
 
@@ -48,6 +64,8 @@ def handle(state, method, path, query, body):
         return plain_json({"error": str(e)}, 400)
     except WikibaseError as e:
         return plain_json({"error": e.info, "code": e.code}, 400)
+    except OAuthError as e:
+        return plain_json({"error": e.text, "code": getattr(e, "key", "oauth")}, 400)
     except (ValueError, TypeError) as e:
         return plain_json({"error": "bad request: %s" % e}, 400)
 
@@ -78,6 +96,8 @@ def _route(state, method, parts, q, body):
             return plain_json({"deleted": state.log.clear()})
     if head == "entities":
         return _entities(state, method, rest, q, body)
+    if head == "oauth":
+        return state.oauth.control(method, rest, body)
     return plain_json({"error": "no such control endpoint: %s %s" % (method, "/".join(parts))}, 404)
 
 

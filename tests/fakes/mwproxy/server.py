@@ -3,7 +3,8 @@
 Paths: /api.php and /w/api.php (and the wiki's own api.php path) are the Commons API;
 /wikidata/api.php and /wikidata/w/api.php the Wikidata API (Wikibase calls answered here, all other
 actions forwarded to the real wiki); /_control/… the control API; everything else is forwarded
-to the same path under the wiki's base (the directory of its api.php). Bodies are spooled, never
+to the same path under the wiki's base (the directory of its api.php). Special:OAuth pages and
+api.php calls with OAuth or bearer credentials go through the OAuth provider fake (oauth.py). Bodies are spooled, never
 parsed beyond their form fields, and forwarded byte for byte; only Host and hop-by-hop headers
 are rewritten.
 """
@@ -18,7 +19,7 @@ import time
 import traceback
 import urllib.parse
 
-from . import bodies, control, responses
+from . import bodies, control, oauth, oauth_wire, responses
 from .entities import EntityStore
 from .faults import FaultTable
 from .requestlog import RequestLog
@@ -27,6 +28,7 @@ from .wikibase_api import WikibaseApi
 
 WIKIBASE_ACTIONS = {"wbgetentities", "wbeditentity"}
 BUFFER_LIMIT = 1 << 20
+LOST_SESSION = {"assertuserfailed", "notloggedin"}
 BLOCK = 64 << 10
 
 
@@ -38,6 +40,7 @@ class ProxyState:
         self.mediainfo = EntityStore("mediainfo")
         self.wikidata = EntityStore("wikidata")
         self.wikibase = WikibaseApi(self.upstream, self.mediainfo, self.wikidata, upstream_url)
+        self.oauth = oauth.Provider(self.upstream)
         self.verbose = verbose
         up = self.upstream.api_path
         self.commons_paths = {"/api.php", "/w/api.php", up}
@@ -55,6 +58,7 @@ class ProxyState:
         self.log.clear()
         self.mediainfo.reset()
         self.wikidata.reset()
+        self.oauth.reset()
 
 
 class Request:
@@ -117,11 +121,32 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             self._send(resp)
             return
         after = rule                  # a rule that fires after the request was carried out
+        sub = oauth.special_subpage(req)
+        if sub is not None:           # Special:OAuth/…: answered by the OAuth provider fake
+            resp = state.oauth.special(req, self.headers, sub)
+            if after is not None:
+                resp = after.render(req, state.upstream.api_url, upstream=resp)
+            state.log.finish(entry, resp.status, "oauth", None, after)
+            self._send(resp)
+            return
+        account = None
+        if req.api and _has_oauth(self.headers):
+            try:
+                account = state.oauth.verify_api(req, self.headers)
+            except oauth_wire.OAuthError as e:
+                resp = oauth_wire.api_error(req.params, state.upstream.api_url, e)
+                state.log.finish(entry, resp.status, "oauth", _error_of(resp), None)
+                self._send(resp)
+                return
+        sess = session_headers(self.headers)
+        if account is not None:
+            sess = [("Cookie", account.session_cookie())]
         if req.api and req.action in WIKIBASE_ACTIONS:
-            resp = state.wikibase.handle(req, req.api, session_headers(self.headers))
+            resp = state.wikibase.handle(req, req.api, sess)
             handled_by = "proxy"
         else:
-            resp = self._forward(state, req, url, buffer_all=after is not None, entry=entry)
+            resp = self._forward(state, req, url, buffer_all=after is not None, entry=entry,
+                                 account=account)
             handled_by = "upstream"
             if resp is None:      # streamed straight to the client, logged as its headers went
                 return
@@ -133,15 +158,23 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
 
     # --- forwarding ---------------------------------------------------------------------------
 
-    def _forward(self, state, req, url, buffer_all, entry):
-        """Forward to the wiki; stream the answer (return None) or return it as a Response."""
+    def _forward(self, state, req, url, buffer_all, entry, account=None):
+        """Forward to the wiki; stream the answer (return None) or return it as a Response.
+
+        With `account` (a verified OAuth request), the wiki sees that user's bot-password session
+        instead of the client's Authorization and cookies, and its cookies stay in the proxy.
+        """
         up = state.upstream
         target = up.api_path if req.api else up.path_for(req.path)
         if url.query:
             target += "?" + url.query
+        dropped = ("host", "content-length", "expect")
+        if account is not None:
+            dropped += ("authorization", "cookie")
         headers = [(k, v) for k, v in self.headers.items()
-                   if k.lower() not in HOP_BY_HOP and k.lower() not in ("host", "content-length",
-                                                                         "expect")]
+                   if k.lower() not in HOP_BY_HOP and k.lower() not in dropped]
+        if account is not None:
+            headers.append(("Cookie", account.session_cookie()))
         try:
             conn, r = up.open(self.command, target, headers, req.body)
         except UpstreamError as e:
@@ -150,6 +183,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         try:
             rheaders = [(k, v) for k, v in r.getheaders()
                         if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"]
+            if account is not None:
+                account.store_cookies(rheaders)
+                rheaders = [(k, v) for k, v in rheaders if k.lower() != "set-cookie"]
+                if (r.getheader("MediaWiki-API-Error") or "") in LOST_SESSION:
+                    account.lost_session()
             no_body = self.command == "HEAD" or r.status in (204, 304) or r.status < 200
             length = r.getheader("Content-Length")
             if no_body:
@@ -233,6 +271,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             self.connection.close()
         except OSError:
             pass
+
+
+def _has_oauth(headers):
+    auth = (headers.get("Authorization") or "").lstrip()
+    return auth[:6].lower() == "oauth " or auth[:7].lower() == "bearer "
 
 
 def _error_of(resp):

@@ -94,7 +94,10 @@ TEST_CASE("session repairs: fresh token, new nonce, new login; at once") {
   CHECK(d.delay == milliseconds(0));
   d = decide(p, api(ApiErrorType::not_logged_in), write, spent);
   CHECK(d.remedy == Remedy::relogin);
-  CHECK_FALSE(decide(p, api(ApiErrorType::oauth_nonce_reused), write, spent).retry);  // 2 used
+  CHECK_FALSE(decide(p, api(ApiErrorType::bad_token), write, spent).retry);  // 2 used
+  // A reused nonce has its own budget of one fresh signature.
+  CHECK(decide(p, api(ApiErrorType::oauth_nonce_reused), write, spent).retry);
+  CHECK_FALSE(decide(p, api(ApiErrorType::oauth_nonce_reused), write, spent).retry);
 
   Spent other;
   CHECK_FALSE(decide(p, api(ApiErrorType::bad_token), CallTraits{true, false, true}, other).retry);
