@@ -23,6 +23,12 @@ run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}/tests/consumer" -B "${WORK_DIR}/build" 
 run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build")
 run("${WORK_DIR}/build/consumer")
 message(STATUS "find_package consumer: ${last_output}")
+# Without arguments the example prints its usage and exits 2: it links and runs.
+execute_process(COMMAND "${WORK_DIR}/build/upload_one_file" RESULT_VARIABLE rc
+                OUTPUT_QUIET ERROR_VARIABLE usage)
+if(NOT rc EQUAL 2 OR NOT usage MATCHES "usage: upload_one_file")
+  message(FATAL_ERROR "upload_one_file from the installed package: exit ${rc}\n${usage}")
+endif()
 
 file(GLOB_RECURSE pc_files "${prefix}/*/curator.pc")
 list(GET pc_files 0 pc_file)

@@ -303,6 +303,17 @@ class FlickrTest(Base):
         self.assertEqual(len(seen), 1234)
         self.assertEqual(len(set(seen)), 1234)
         self.assertNotIn("52000009001", seen)  # private
+        trip = []
+        for page in (1, 2, 3, 4):
+            _, _, b = self.flickr("flickr.photosets.getPhotos", photoset_id="72157600000000004",
+                                  page=str(page), extras="license,geo")
+            ps = b["photoset"]
+            self.assertEqual((ps["pages"], ps["total"], ps["owner"]), (4, 2000, "44444444@N04"))
+            trip += ps["photo"]
+        self.assertEqual([p["id"] for p in trip[:2]], ["54000000001", "54000000002"])
+        self.assertEqual(len({p["id"] for p in trip}), 2000)
+        self.assertEqual(sum(1 for p in trip if p["license"] == "0"), 333)
+        self.assertEqual(sum(1 for p in trip if p["latitude"] != 0), 1000)
         stream = []
         for page in (1, 2, 3):
             _, _, b = self.flickr("flickr.people.getPublicPhotos", user_id="22222222@N02",

@@ -104,6 +104,8 @@ FLICKR_USERS = [
      "path_alias": None, "location": ""},
     {"nsid": "33333333@N03", "username": "video_vic", "realname": "Vic Video",
      "path_alias": "videovic", "location": ""},
+    {"nsid": "44444444@N04", "username": "Tess Traveller", "realname": "Tess Traveller",
+     "path_alias": "tesstravels", "location": "Munich, Germany"},
 ]
 
 
@@ -129,7 +131,7 @@ def flickr_photo(pid, owner, idx, t0, license_id, geo, w=1600, h=1200, title=Non
 
 def build_flickr():
     photos, sets = [], []
-    u1, u2, u3 = (u["nsid"] for u in FLICKR_USERS)
+    u1, u2, u3, u4 = (u["nsid"] for u in FLICKR_USERS)
     t0 = calendar.timegm((2019, 5, 1, 12, 0, 0, 0, 0, 0))
     # Album 1: one photo per licence id 0..16, then one whose original is not downloadable.
     mixed = []
@@ -165,6 +167,17 @@ def build_flickr():
         media.append(pid)
     sets.append({"id": "72157600000000003", "owner": u3, "title": "Media mix",
                  "description": "Two photos and a video.", "photos": media})
+    # Album 4: a 2,000-photo trip (4 pages at 500), for the listing benchmark. Every second
+    # photo is geotagged along a walk through Munich; one licence in six is not free (0).
+    trip, trip_licences = [], [4, 5, 11, 12, 9, 0]
+    for i in range(1, 2001):
+        pid = "54%09d" % i
+        geo = (48.1351 + i * 0.00002, 11.5820 + i * 0.00001) if i % 2 == 0 else None
+        photos.append(flickr_photo(pid, u4, i, t0, trip_licences[i % 6], geo, 1024, 768,
+                                   tags="munich trip day%d" % (1 + i // 400)))
+        trip.append(pid)
+    sets.append({"id": "72157600000000004", "owner": u4, "title": "Munich trip",
+                 "description": "Two thousand photos of one trip.", "photos": trip})
     return ({u["nsid"]: dict(u) for u in FLICKR_USERS}, {p["id"]: p for p in photos},
             {s["id"]: s for s in sets})
 

@@ -84,7 +84,7 @@ enum class UploadOutcomeKind {
 
 CURATOR_API std::string_view to_string(UploadOutcomeKind kind) noexcept;
 
-struct UploadOutcome {
+struct CURATOR_API UploadOutcome {
   UploadOutcomeKind kind = UploadOutcomeKind::published;
   std::string file_name;                // published: the wiki's name; otherwise the name asked for
   std::string description_url;          // published: the wiki's description page
