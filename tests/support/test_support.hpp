@@ -21,7 +21,7 @@ namespace curator::test {
 inline std::string require_env(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') {
-    FAIL("environment variable " << name
+    FAIL("environment variable " << std::string(name)
                                  << " is unset: start the test services "
                                     "(scripts/test-services.sh) or run scripts/test.sh");
   }
