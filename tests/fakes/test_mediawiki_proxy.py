@@ -47,10 +47,10 @@ PORT = None
 def start_proxy(*extra):
     proc = subprocess.Popen([sys.executable, PROXY, "--upstream", os.environ[ENV[0]], *extra],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    ready, _, _ = select.select([proc.stdout], [], [], 15)
+    ready, _, _ = select.select([proc.stdout], [], [], 60)   # it asks the wiki first
     if not ready:
         proc.kill()
-        raise RuntimeError("mediawiki_proxy.py printed no {\"port\": N} line within 15 s")
+        raise RuntimeError("mediawiki_proxy.py printed no {\"port\": N} line within 60 s")
     return proc, json.loads(proc.stdout.readline())["port"]
 
 

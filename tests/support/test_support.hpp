@@ -21,7 +21,7 @@ namespace curator::test {
 inline std::string require_env(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') {
-    FAIL("environment variable " << name
+    FAIL("environment variable " << std::string(name)
                                  << " is unset: start the test services "
                                     "(scripts/test-services.sh) or run scripts/test.sh");
   }
@@ -29,8 +29,10 @@ inline std::string require_env(const char* name) {
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+/// The default deadline is generous: CI runs two ASan tests at once on two
+/// loaded cores, and a deadline costs nothing when the condition holds early.
 inline bool wait_until(const std::function<bool()>& condition,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30),
                        std::chrono::milliseconds poll = std::chrono::milliseconds(10)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -29,13 +29,14 @@ class RequestLog:
         self._entries = []
 
     def begin(self, req):
-        entry = {"seq": next(self._seq), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        entry = {"seq": None, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                  "method": req.method, "path": req.path, "api": req.api or "other",
                  "action": req.action, "params": mask_params(req.params),
                  "files": req.body.files, "body_bytes": req.body.size, "status": None,
                  "error": None, "handled_by": None, "fault": None, "fault_kind": None,
                  "duration_ms": None, "_t0": time.monotonic()}
-        with self._lock:
+        with self._lock:   # numbered under the lock: the log stays in seq order
+            entry["seq"] = next(self._seq)
             self._entries.append(entry)
             if len(self._entries) > MAX_ENTRIES:
                 del self._entries[:len(self._entries) - MAX_ENTRIES]

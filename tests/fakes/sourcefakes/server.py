@@ -432,8 +432,11 @@ def main(argv=None):
     signal.signal(signal.SIGINT, lambda *_: signalled.append(True))
     if args.exit_on_stdin_close:
         def watch_stdin():
+            # Raw reads: a thread blocked in the buffered reader holds its lock,
+            # and a SIGTERM'd interpreter then aborts at shutdown (SIGABRT after
+            # a second's wait) instead of exiting 0.
             try:
-                while sys.stdin.buffer.read1(65536):
+                while os.read(sys.stdin.fileno(), 65536):
                     pass
             except (OSError, ValueError):
                 pass

@@ -100,9 +100,10 @@ TEST_CASE("the last chunk's answer lost: sync starts again, async asks for the s
   }
   SUBCASE("async: the repeat arrives after the assembly consumed the chunks") {
     Setup s;
-    // The repeat waits 2 s in the proxy: the job runner assembles meanwhile.
+    // The repeat waits 10 s in the proxy: the job runner assembles meanwhile
+    // (one runner serves every test, and under load it may start late).
     s.proxy.fault(
-        R"({"action":"upload","params":{"offset":"2097152"},"delay_ms":2000,"skip":1,"count":1})");
+        R"({"action":"upload","params":{"offset":"2097152"},"delay_ms":10000,"skip":1,"count":1})");
     s.proxy.fault(
         R"({"action":"upload","params":{"offset":"2097152"},"reset":true,"phase":"after","count":1})");
     ChunkedUpload* upload = nullptr;

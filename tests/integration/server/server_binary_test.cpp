@@ -1,9 +1,8 @@
 // Starts the real curator-server binary the way the README's first command
 // does (embedded defaults, only the data dir and port changed) and talks to it.
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <doctest/doctest.h>
+
+#include <cctype>
 
 #include "../../unit/server/raw_http.hpp"
 #include "curator/core/json.hpp"
@@ -14,28 +13,40 @@ using namespace curator;
 
 namespace {
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+/// The port the server's "listening on http://127.0.0.1:N" line names, or 0
+/// while that line is not (completely) written.
+std::uint16_t announced_port(const std::string& log) {
+  const std::string marker = "listening on http://127.0.0.1:";
+  const auto at = log.find(marker);
+  if (at == std::string::npos) return 0;
+  unsigned port = 0;
+  auto i = at + marker.size();
+  for (; i < log.size() && std::isdigit(static_cast<unsigned char>(log[i])) != 0; ++i)
+    port = port * 10 + static_cast<unsigned>(log[i] - '0');
+  if (i == log.size() || port > 65535) return 0;
+  return static_cast<std::uint16_t>(port);
 }
 
 }  // namespace
 
 TEST_CASE("curator-server starts on embedded defaults, answers, and stops on SIGTERM") {
   test::TempDir dir;
-  const auto port = free_port();
-  const std::string listen = "127.0.0.1:" + std::to_string(port);
   const auto data_dir = (dir.path() / "data").string();
+  // Port 0: the server binds a free port itself and names it in its log (a
+  // port found free beforehand may be taken by a parallel test meanwhile).
   test::ChildProcess server(CURATOR_SERVER_BINARY, {},
-                            {{"CURATOR_DATA_DIR", data_dir}, {"CURATOR_LISTEN", listen}},
+                            {{"CURATOR_DATA_DIR", data_dir}, {"CURATOR_LISTEN", "127.0.0.1:0"}},
                             (dir.path() / "server.log").string());
+  std::uint16_t port = 0;
+  REQUIRE_MESSAGE(test::wait_until(
+                      [&] {
+                        port = announced_port(server.output());
+                        return port != 0 || !server.running();
+                      },
+                      std::chrono::seconds(60)),
+                  server.output());
+  REQUIRE_MESSAGE(port != 0, server.output());
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
   test::ParsedResponse health;
   REQUIRE_MESSAGE(test::wait_until(
                       [&] {

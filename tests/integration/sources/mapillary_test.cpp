@@ -107,9 +107,10 @@ TEST_CASE("5,000 images: paged ids, batches of 100, bounded concurrency, capture
   o.concurrency = 6;
   MapillarySource source(o);
   // The fake answers in about a millisecond under Python's GIL; a delay makes
-  // overlapping requests visible in its in-flight count.
-  fakes.add_fault(R"({"path_prefix":"/mapillary/","query_contains":"ids=","delay_ms":20})");
-  fakes.add_fault(R"({"path_prefix":"/geocoder/","delay_ms":5})");
+  // overlapping requests visible in its in-flight count. It is long enough
+  // that a slow client (ASan, a loaded machine) still overlaps its requests.
+  fakes.add_fault(R"({"path_prefix":"/mapillary/","query_contains":"ids=","delay_ms":100})");
+  fakes.add_fault(R"({"path_prefix":"/geocoder/","delay_ms":50})");
   std::size_t progress_calls = 0, last_done = 0;
   ListOptions lo;
   lo.on_progress = [&](std::size_t done, std::size_t total) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sources/parallel.hpp"
+#include "test_support.hpp"
 
 using namespace curator::sources;
 
@@ -17,6 +18,13 @@ TEST_CASE("run_bounded runs every task once, never more than the limit at a time
     const int now = ++in_flight;
     int seen = peak.load();
     while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+    }
+    // The first task holds on until another one runs beside it: on a loaded
+    // machine one thread could otherwise finish them all before a second
+    // starts. Bounded runs never show a second task: peak stays 1 and fails.
+    if (i == 0) {
+      curator::test::wait_until([&] { return peak.load() >= 2; }, std::chrono::seconds(30),
+                                std::chrono::milliseconds(1));
     }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
     ++runs[i];
