@@ -29,6 +29,9 @@ MW_EDIT_WINDOW="${CURATOR_TEST_MW_EDIT_WINDOW:-60}"
 MW_BOT_APPID=curator
 MW_ADMIN_USER=Admin
 MW_USER=Uploader
+# More plain, rate-limited users, so tests that spend an account's upload budget (ctest runs two
+# at once) never starve each other: Limited for the rate-limit test, Paced for the pipeline's.
+MW_EXTRA_USERS=(Limited Paced)
 MW_ADMIN_GRANTS=basic,highvolume,editpage,createeditmovepage,uploadfile,uploadeditmovefile,delete
 MW_USER_GRANTS=basic,editpage,createeditmovepage,uploadfile,uploadeditmovefile
 MW_BLACKLISTED_TITLE="Curator Blacklisted example.png"   # matches `.*Blacklisted.*` in titleblacklist.txt
@@ -269,6 +272,15 @@ mw_write_params() {   # PORT
 PHP
 }
 
+mw_create_extra_users() {   # BOTPASSWORD...: one per MW_EXTRA_USERS entry, in order
+  local i
+  for i in "${!MW_EXTRA_USERS[@]}"; do
+    mw_php createAndPromote "${MW_EXTRA_USERS[$i]}" "X-$(rand_hex 12)" || return 1
+    mw_php createBotPassword --appid "$MW_BOT_APPID" --grants "$MW_USER_GRANTS" \
+      "${MW_EXTRA_USERS[$i]}" "${@:$((i + 1)):1}" || return 1
+  done
+}
+
 mw_is_ours() {   # PORT LOGDIR: our php -S answers api.php on PORT (last answer kept for failures)
   grep -q "Development Server (http://127.0.0.1:$1) started" "$2/server.log" || return 1
   curl -sS --noproxy '*' --max-time 20 -o "$2/readiness-response.txt" \
@@ -278,7 +290,7 @@ mw_is_ours() {   # PORT LOGDIR: our php -S answers api.php on PORT (last answer 
 
 start_mediawiki() {   # PORT (first try)
   local m="$DIR/mediawiki" w="$DIR/mediawiki/w" t0 t1 port="$1" attempt rc e name
-  local admin_pass user_pass admin_bp user_bp
+  local admin_pass user_pass admin_bp user_bp extra extra_bp=()
   t0=$(now_ms)
   [ -f "$MW_SRC/includes/WebStart.php" ] || die "MediaWiki not found in $MW_SRC (scripts/install-deps.sh)"
   command -v php >/dev/null || die "php not installed (scripts/install-deps.sh)"
@@ -302,6 +314,7 @@ start_mediawiki() {   # PORT (first try)
   user_pass="U-$(rand_hex 12)"
   admin_bp="$(rand_hex 16)"       # bot passwords: exactly 32 characters
   user_bp="$(rand_hex 16)"
+  for extra in "${MW_EXTRA_USERS[@]}"; do extra_bp+=("$(rand_hex 16)"); done
   t1=$(now_ms)
   tagged php "$w/maintenance/install.php" --dbtype sqlite --dbpath "$m/data" --dbname curatorwiki \
       --server "http://127.0.0.1:$port" --scriptpath "" --lang en --confpath "$w" \
@@ -314,11 +327,12 @@ start_mediawiki() {   # PORT (first try)
 require '$m/conf/params.php';
 require '$m/conf/LocalSettings.curator.php';
 PHP
-  # Accounts: Admin (sysop, bureaucrat: made by install.php) and a plain, rate-limited user;
+  # Accounts: Admin (sysop, bureaucrat: made by install.php) and plain, rate-limited users;
   # bot passwords as Special:BotPasswords would store them.
   { mw_php createAndPromote "$MW_USER" "$user_pass" &&
     mw_php createBotPassword --appid "$MW_BOT_APPID" --grants "$MW_ADMIN_GRANTS" "$MW_ADMIN_USER" "$admin_bp" &&
-    mw_php createBotPassword --appid "$MW_BOT_APPID" --grants "$MW_USER_GRANTS" "$MW_USER" "$user_bp"
+    mw_php createBotPassword --appid "$MW_BOT_APPID" --grants "$MW_USER_GRANTS" "$MW_USER" "$user_bp" &&
+    mw_create_extra_users "${extra_bp[@]}"
   } >>"$m/logs/install.log" 2>&1 || { log_tail "$m/logs/install.log"; die "mediawiki: creating the accounts failed"; }
   printf 'admin %s %s\nuser %s %s\n' "$MW_ADMIN_USER" "$admin_pass" "$MW_USER" "$user_pass" >"$m/passwords"
   chmod 600 "$m/passwords"
@@ -362,6 +376,11 @@ PHP
     echo "export CURATOR_TEST_MW_ADMIN_BOT_PASSWORD='$admin_bp'"
     echo "export CURATOR_TEST_MW_USER_BOT_USER='$MW_USER@$MW_BOT_APPID'"
     echo "export CURATOR_TEST_MW_USER_BOT_PASSWORD='$user_bp'"
+    for i in "${!MW_EXTRA_USERS[@]}"; do
+      extra="$(tr '[:lower:]' '[:upper:]' <<<"${MW_EXTRA_USERS[$i]}")"
+      echo "export CURATOR_TEST_MW_${extra}_BOT_USER='${MW_EXTRA_USERS[$i]}@$MW_BOT_APPID'"
+      echo "export CURATOR_TEST_MW_${extra}_BOT_PASSWORD='${extra_bp[$i]}'"
+    done
     echo "export CURATOR_TEST_MW_DIR='$w'"
     echo "export CURATOR_TEST_MW_BLACKLISTED_TITLE='$MW_BLACKLISTED_TITLE'"
     echo "export CURATOR_TEST_MW_UPLOAD_LIMIT='$MW_UPLOAD_LIMIT'"

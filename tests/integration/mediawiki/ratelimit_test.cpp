@@ -31,7 +31,7 @@ TEST_CASE("the limited user is refused with rate_limited; backoff waits are capp
   options.retry.rate_limited_retries = 2;
   options.retry.rate_limited_delay = std::chrono::milliseconds(40000);
   options.retry.max_rate_limited_delay = std::chrono::milliseconds(60000);
-  auto uploader = test::uploader_client(options);
+  auto uploader = test::limited_client(options);
   int published = 0;
   std::optional<ApiException> refusal;
   for (int i = 0; i < limit + 1 && !refusal; ++i) {

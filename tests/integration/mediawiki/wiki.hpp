@@ -38,6 +38,14 @@ inline mediawiki::MediaWikiClient uploader_client(mediawiki::ClientOptions o = w
                                                 require_env("CURATOR_TEST_MW_USER_BOT_PASSWORD")});
 }
 
+/// A rate-limited account of its own for the test that spends the whole
+/// upload budget, so the tests uploading as Uploader beside it are not refused.
+inline mediawiki::MediaWikiClient limited_client(mediawiki::ClientOptions o = wiki_options()) {
+  return mediawiki::MediaWikiClient(
+      std::move(o), BotPassword{require_env("CURATOR_TEST_MW_LIMITED_BOT_USER"),
+                                require_env("CURATOR_TEST_MW_LIMITED_BOT_PASSWORD")});
+}
+
 /// "Curator test 1a2b3c4d <what> 7.png": unique across runs on the same wiki.
 inline std::string unique_name(const std::string& what, const std::string& extension = "png") {
   static const std::string run = [] {

@@ -17,7 +17,7 @@ TEST_CASE("a rate-limited user's uploads start one spacing apart") {
   const auto ids = w.schedule({{w.new_image(), unique_title("paced")},
                                {w.new_image(), unique_title("paced")},
                                {w.new_image(), unique_title("paced")}},
-                              uploader_login());
+                              paced_login());
   std::vector<TimePoint> slots;
   for (auto id : ids)
     slots.push_back(*w.row(id).not_before);

@@ -88,6 +88,13 @@ inline Credentials uploader_login() {
                      test::require_env("CURATOR_TEST_MW_USER_BOT_PASSWORD")};
 }
 
+/// A rate-limited account used only by the pacing test, so its slots are not
+/// shared with uploads other tests make as Uploader at the same time.
+inline Credentials paced_login() {
+  return BotPassword{test::require_env("CURATOR_TEST_MW_PACED_BOT_USER"),
+                     test::require_env("CURATOR_TEST_MW_PACED_BOT_PASSWORD")};
+}
+
 /// Records every status event published on the mode's bus.
 class EventLog {
  public:
