@@ -74,12 +74,10 @@ std::size_t BatchProgress::not_started() const {
 
 std::optional<std::chrono::seconds> BatchProgress::eta() const {
   if (stats_.queued + stats_.in_progress == 0) return std::nullopt;
-  // From bytes when they are known: what is left to move over the average
-  // rate since the first byte, which already holds the API calls and the
-  // rate-limit waits between files.
-  const auto byte_rate = transfers_.average_rate(std::chrono::steady_clock::now());
-  if (const auto left = transfers_.remaining(not_started()); left && byte_rate > 0) {
-    return std::chrono::seconds(static_cast<long long>(*left / byte_rate));
+  // From bytes when they are known (Transfers::eta): the average rates
+  // since the first byte already hold the API calls and the rate-limit waits.
+  if (const auto left = transfers_.eta(not_started(), std::chrono::steady_clock::now())) {
+    return *left;
   }
   const auto rate = rate_per_minute();
   if (rate <= 0) return std::nullopt;

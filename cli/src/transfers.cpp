@@ -22,8 +22,9 @@ void Transfers::record(const pipeline::ProgressEvent& event) {
   if (event.batch_id != batch_id_) return;
   const auto now = Clock::now();
   std::lock_guard lock(mutex_);
-  auto& last = last_bytes_[{event.upload_id, static_cast<int>(event.phase)}];
-  moved_ += event.bytes >= last ? event.bytes - last : event.bytes;
+  const auto phase = static_cast<std::size_t>(event.phase);
+  auto& last = last_bytes_[{event.upload_id, static_cast<int>(phase)}];
+  moved_[phase] += event.bytes >= last ? event.bytes - last : event.bytes;
   last = event.bytes;
   if (!first_byte_ && event.bytes > 0) first_byte_ = now;
   auto& entry = running_[event.upload_id];
@@ -36,20 +37,20 @@ void Transfers::record(const pipeline::ProgressEvent& event) {
       sized_bytes_ += event.total;
     }
     entry.download = event;
+    entry.download_changed = true;
   } else {
     entry.upload = event;
+    entry.upload_changed = true;
   }
-  entry.changed = true;
 }
 
 std::vector<pipeline::ProgressEvent> Transfers::take_changes() {
   std::vector<pipeline::ProgressEvent> out;
   std::lock_guard lock(mutex_);
   for (auto& [id, entry] : running_) {
-    if (!entry.changed) continue;
-    entry.changed = false;
-    if (entry.download) out.push_back(*entry.download);
-    if (entry.upload) out.push_back(*entry.upload);
+    if (entry.download_changed) out.push_back(*entry.download);
+    if (entry.upload_changed) out.push_back(*entry.upload);
+    entry.download_changed = entry.upload_changed = false;
   }
   return out;
 }
@@ -68,14 +69,14 @@ void Transfers::forget(store::Id upload) {
 
 void Transfers::sample(Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  samples_.emplace_back(now, moved_);
+  samples_.emplace_back(now, moved_[0] + moved_[1]);
   while (samples_.size() > 2 && now - samples_[1].first >= kRateWindow)
     samples_.pop_front();
 }
 
 std::uint64_t Transfers::moved() const {
   std::lock_guard lock(mutex_);
-  return moved_;
+  return moved_[0] + moved_[1];
 }
 
 double Transfers::recent_rate() const {
@@ -87,32 +88,42 @@ double Transfers::recent_rate() const {
   return seconds < 0.5 ? 0 : static_cast<double>(b1 - b0) / seconds;
 }
 
-double Transfers::average_rate(Clock::time_point now) const {
+std::optional<std::chrono::seconds> Transfers::eta(std::size_t waiting,
+                                                   Clock::time_point now) const {
   std::lock_guard lock(mutex_);
-  if (!first_byte_) return 0;
-  const auto seconds = std::chrono::duration<double>(now - *first_byte_).count();
-  return seconds < 1 ? 0 : static_cast<double>(moved_) / seconds;
-}
-
-std::optional<double> Transfers::remaining(std::size_t waiting) const {
-  std::lock_guard lock(mutex_);
-  if (sized_files_ == 0) return std::nullopt;
-  // Every file moves its size twice: down from the source, up to Commons.
+  if (sized_files_ == 0 || !first_byte_) return std::nullopt;
+  const auto elapsed = std::chrono::duration<double>(now - *first_byte_).count();
+  if (elapsed < 1) return std::nullopt;
   const double mean = static_cast<double>(sized_bytes_) / static_cast<double>(sized_files_);
-  double left = static_cast<double>(waiting) * 2 * mean;
+  // Bytes left per phase: waiting files at the mean size, running ones exactly.
+  std::array<double, 2> left{static_cast<double>(waiting) * mean,
+                             static_cast<double>(waiting) * mean};
   for (const auto& [id, entry] : running_) {
+    const auto size_of = [&](const pipeline::ProgressEvent& e) {
+      return e.total > 0 ? static_cast<double>(e.total) : mean;
+    };
     if (entry.upload) {
-      const auto total = static_cast<double>(entry.upload->total);
-      left += std::max(0.0, total - static_cast<double>(entry.upload->bytes));
+      left[1] += std::max(0.0, size_of(*entry.upload) - static_cast<double>(entry.upload->bytes));
     } else if (entry.download) {
-      const auto total =
-          entry.download->total > 0 ? static_cast<double>(entry.download->total) : mean;
-      left += std::max(0.0, 2 * total - static_cast<double>(entry.download->bytes));
+      const auto size = size_of(*entry.download);
+      left[0] += std::max(0.0, size - static_cast<double>(entry.download->bytes));
+      left[1] += size;
     } else {
-      left += 2 * mean;
+      left[0] += mean;
+      left[1] += mean;
     }
   }
-  return left;
+  double seconds = 0;
+  bool known = false;
+  for (std::size_t phase = 0; phase < 2; ++phase) {
+    if (left[phase] <= 0) continue;
+    if (moved_[phase] == 0) continue;  // no rate yet: the other phase decides
+    const double rate = static_cast<double>(moved_[phase]) / elapsed;
+    seconds = std::max(seconds, left[phase] / rate);
+    known = true;
+  }
+  if (!known) return std::nullopt;
+  return std::chrono::seconds(static_cast<long long>(seconds + 0.5));
 }
 
 }  // namespace curator::cli

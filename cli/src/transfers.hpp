@@ -5,6 +5,7 @@
 // latest transfer, the bytes moved so far, the rate and a byte-based ETA.
 // Only uploads this process runs are seen (see docs/cli.md, "Progress").
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -45,17 +46,17 @@ class Transfers {
   std::uint64_t moved() const;
   /// Bytes per second over the last few seconds (what the links do now).
   double recent_rate() const;
-  /// Bytes per second since the first byte, waits and API calls included:
-  /// what the ETA divides by.
-  double average_rate(Clock::time_point now) const;
-  /// Bytes still to move for `waiting` uploads not yet started plus the
-  /// running ones; nullopt until a file's size is known.
-  std::optional<double> remaining(std::size_t waiting) const;
+  /// The time left: per phase, the bytes still to move (for `waiting`
+  /// uploads not started yet and the running ones) over that phase's
+  /// average rate since the first byte, waits and API calls included; the
+  /// slower phase decides (downloads and uploads overlap). nullopt until a
+  /// file's size and some rate are known.
+  std::optional<std::chrono::seconds> eta(std::size_t waiting, Clock::time_point now) const;
 
  private:
   struct Entry {
     std::optional<pipeline::ProgressEvent> download, upload;
-    bool changed = false;
+    bool download_changed = false, upload_changed = false;
   };
 
   store::Id batch_id_;
@@ -63,7 +64,7 @@ class Transfers {
   std::map<store::Id, Entry> running_;
   // Every phase's last count, kept after forget() so a rerun counts from 0.
   std::map<std::pair<store::Id, int>, std::uint64_t> last_bytes_;
-  std::uint64_t moved_ = 0;
+  std::array<std::uint64_t, 2> moved_{};             // by phase: download, upload
   std::uint64_t sized_files_ = 0, sized_bytes_ = 0;  // for the mean file size
   std::optional<Clock::time_point> first_byte_;
   std::deque<std::pair<Clock::time_point, std::uint64_t>> samples_;

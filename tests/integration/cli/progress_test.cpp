@@ -97,7 +97,8 @@ TEST_CASE("ingest --json: byte progress events parse, grow monotonically and add
     const auto total = e.at("total").as_int64();
     CHECK(bytes >= 0);
     CHECK(bytes <= total);
-    if (const auto it = last.find(key); it != last.end()) CHECK(bytes >= it->second.first);
+    // Strictly growing: an event is news, never a repeat of the last one.
+    if (const auto it = last.find(key); it != last.end()) CHECK(bytes > it->second.first);
     last[key] = {bytes, total};
     ++count[key];
     last_bytes_at[id] = i;
