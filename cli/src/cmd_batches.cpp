@@ -7,6 +7,7 @@
 #include "curator/service/batches.hpp"
 #include "curator/service/wire.hpp"
 #include "exit_codes.hpp"
+#include "uploads.hpp"
 
 namespace curator::cli {
 namespace {
@@ -90,11 +91,16 @@ int run_batch_show(Context& ctx, const BatchIdOptions& options) {
   return kExitOk;
 }
 
-int run_retry(Context& ctx, const BatchIdOptions& options) {
+int run_retry(Context& ctx, const RetryOptions& options) {
   const auto creds = ctx.require_credentials();
   const auto actor = ctx.actor();
-  const auto copy =
-      service::BatchService(ctx.database()).retry(options.id, actor, ctx.sealed(creds.credentials));
+  // Like `ingest`, a retry uploads what it queued unless told not to: the
+  // pipeline exists first so the copies' events go on its bus.
+  std::optional<LocalPipeline> local;
+  if (!options.no_wait) local.emplace(ctx);
+  const auto events = local ? local->get().environment().events : shared_event_bus(ctx.config());
+  const auto copy = service::BatchService(ctx.database(), events)
+                        .retry(options.id, actor, ctx.sealed(creds.credentials));
   if (ctx.out().json()) {
     ctx.out().object(json::object{{"event", "retried"},
                                   {"batch", options.id},
@@ -103,16 +109,20 @@ int run_retry(Context& ctx, const BatchIdOptions& options) {
   } else {
     ctx.out().line(fmt::format("Copied {} uploads of batch {} into batch {}.",
                                copy.upload_ids.size(), options.id, copy.batch_id));
+  }
+  if (!local) {
     ctx.out().note(
         fmt::format("Upload them with `curatorctl batch resume {}` (or a running "
                     "`curatorctl worker`).",
                     copy.batch_id));
+    return kExitOk;
   }
-  return kExitOk;
+  return upload_batch(ctx, *local, copy.batch_id);
 }
 
 int run_cancel(Context& ctx, const BatchIdOptions& options) {
-  const auto result = service::BatchService(ctx.database()).cancel(options.id, ctx.actor());
+  const auto result = service::BatchService(ctx.database(), shared_event_bus(ctx.config()))
+                          .cancel(options.id, ctx.actor());
   if (ctx.out().json()) {
     json::array ids;
     for (const auto id : result.cancelled)

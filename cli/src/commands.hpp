@@ -23,6 +23,11 @@ struct BatchIdOptions {
   std::int64_t id = 0;
 };
 
+struct RetryOptions {
+  std::int64_t id = 0;
+  bool no_wait = false;
+};
+
 struct PresetListOptions {
   std::string handler;  // empty: both
 };
@@ -87,7 +92,7 @@ int run_whoami(Context& ctx);
 int run_batches(Context& ctx, const BatchesOptions& options);
 int run_batch_show(Context& ctx, const BatchIdOptions& options);
 int run_batch_resume(Context& ctx, const BatchIdOptions& options);
-int run_retry(Context& ctx, const BatchIdOptions& options);
+int run_retry(Context& ctx, const RetryOptions& options);
 int run_cancel(Context& ctx, const BatchIdOptions& options);
 int run_presets_list(Context& ctx, const PresetListOptions& options);
 int run_presets_save(Context& ctx, const PresetSaveOptions& options);

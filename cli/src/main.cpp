@@ -127,12 +127,17 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{2147483647}));
   batch_resume->footer("Example:\n  curatorctl batch resume 42");
-  auto* retry =
-      cli.add_subcommand("retry", "Copy a batch's failed and cancelled uploads into a new batch");
-  retry->add_option(kIdPositional, batch_id.id, "batch id")
+  RetryOptions retry_opts;
+  auto* retry = cli.add_subcommand(
+      "retry", "Copy a batch's failed and cancelled uploads into a new batch and upload them");
+  retry->add_option(kIdPositional, retry_opts.id, "batch id")
       ->required()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{2147483647}));
-  retry->footer("Example:\n  curatorctl retry 42 && curatorctl batch resume <new id>");
+  retry->add_flag("--no-wait", retry_opts.no_wait,
+                  "only queue the copies (a running worker uploads them)");
+  retry->footer(
+      "Examples:\n  curatorctl retry 42\n  curatorctl retry 42 --no-wait --json   (then "
+      "`curatorctl batch resume <new id>` or a worker)");
   auto* cancel = cli.add_subcommand("cancel", "Cancel a batch's queued uploads");
   cancel->add_option(kIdPositional, batch_id.id, "batch id")
       ->required()
@@ -242,7 +247,7 @@ int main(int argc, char** argv) {
     if (batches->parsed()) return run_batches(c, batches_opts);
     if (batch_show->parsed()) return run_batch_show(c, batch_id);
     if (batch_resume->parsed()) return run_batch_resume(c, batch_id);
-    if (retry->parsed()) return run_retry(c, batch_id);
+    if (retry->parsed()) return run_retry(c, retry_opts);
     if (cancel->parsed()) return run_cancel(c, batch_id);
     if (presets_list->parsed()) return run_presets_list(c, preset_list_opts);
     if (presets_save->parsed()) return run_presets_save(c, preset_save_opts);

@@ -45,7 +45,14 @@ const char* mark(UploadStatus s) {
 }  // namespace
 
 BatchProgress::BatchProgress(Output& out, store::Id batch_id)
-    : out_(out), batch_id_(batch_id), started_(std::chrono::steady_clock::now()) {}
+    : out_(out),
+      batch_id_(batch_id),
+      started_(std::chrono::steady_clock::now()),
+      transfers_(batch_id) {}
+
+pipeline::ProgressSink BatchProgress::sink() {
+  return [this](const pipeline::ProgressEvent& event) { transfers_.record(event); };
+}
 
 bool BatchProgress::settled() const {
   return stats_.total > 0 && stats_.queued == 0 && stats_.in_progress == 0;
@@ -57,7 +64,21 @@ double BatchProgress::rate_per_minute() const {
   return static_cast<double>(finished_here_) * 60.0 / elapsed.count();
 }
 
+std::size_t BatchProgress::not_started() const {
+  std::size_t waiting = static_cast<std::size_t>(stats_.queued);
+  for (const auto& [id, seen] : seen_) {
+    if (seen.status == UploadStatus::in_progress && !transfers_.current(id)) ++waiting;
+  }
+  return waiting;
+}
+
 std::optional<std::chrono::seconds> BatchProgress::eta() const {
+  if (stats_.queued + stats_.in_progress == 0) return std::nullopt;
+  // From bytes when they are known (Transfers::eta): the average rates
+  // since the first byte already hold the API calls and the rate-limit waits.
+  if (const auto left = transfers_.eta(not_started(), std::chrono::steady_clock::now())) {
+    return *left;
+  }
   const auto rate = rate_per_minute();
   if (rate <= 0) return std::nullopt;
   const auto left = static_cast<double>(stats_.queued + stats_.in_progress);
@@ -74,6 +95,12 @@ std::string BatchProgress::counts_line() const {
       batch_id_, done, s.total, s.in_progress, s.queued, s.completed, s.duplicate, s.failed);
   if (s.cancelled > 0) line += fmt::format(" · {} cancelled", s.cancelled);
   if (const auto rate = rate_per_minute(); rate > 0) line += fmt::format(" · {:.1f}/min", rate);
+  if (const auto moved = transfers_.moved(); moved > 0) {
+    line += " · " + format_bytes(static_cast<double>(moved));
+    if (const auto rate = transfers_.recent_rate(); rate > 0) {
+      line += " at " + format_bytes(rate) + "/s";
+    }
+  }
   if (const auto left = eta()) line += " · ETA " + duration(*left);
   return line;
 }
@@ -81,6 +108,10 @@ std::string BatchProgress::counts_line() const {
 void BatchProgress::update(const std::vector<store::UploadRequest>& rows) {
   store::BatchStats stats;
   const auto now = std::chrono::steady_clock::now();
+  transfers_.sample(now);
+  // Bytes first: a file's last bytes come before the line saying it ended.
+  for (const auto& event : transfers_.take_changes())
+    report_bytes(event);
   for (const auto& row : rows) {
     ++stats.total;
     switch (row.status) {
@@ -116,7 +147,10 @@ void BatchProgress::update(const std::vector<store::UploadRequest>& rows) {
     if (it->second.status == row.status) continue;
     const auto before = it->second.status;
     it->second = {row.status, now};
-    if (is_terminal(row.status)) ++finished_here_;
+    if (is_terminal(row.status)) {
+      ++finished_here_;
+      transfers_.forget(row.id);
+    }
     report_change(row, before);
   }
   // Progress is news when the counts change, not when only the rate does.
@@ -135,6 +169,8 @@ void BatchProgress::update(const std::vector<store::UploadRequest>& rows) {
                                {"failed", stats_.failed},
                                {"cancelled", stats_.cancelled},
                                {"rate_per_minute", rate_per_minute()},
+                               {"bytes_moved", transfers_.moved()},
+                               {"bytes_per_second", transfers_.recent_rate()},
                                {"eta_seconds", eta() ? json::value(eta()->count()) : nullptr}});
     }
   } else if (out_.live()) {
@@ -168,6 +204,31 @@ void BatchProgress::report_change(const store::UploadRequest& row,
   out_.line(text);
 }
 
+void BatchProgress::report_bytes(const pipeline::ProgressEvent& event) {
+  if (!out_.json()) return;  // the live block and the counts line show bytes
+  out_.object(json::object{{"event", "bytes"},
+                           {"batch", event.batch_id},
+                           {"id", event.upload_id},
+                           {"title", event.title},
+                           {"phase", to_string(event.phase)},
+                           {"bytes", event.bytes},
+                           {"total", event.total},
+                           {"bytes_moved", transfers_.moved()}});
+}
+
+std::string BatchProgress::transfer_text(store::Id upload) const {
+  const auto t = transfers_.current(upload);
+  if (!t) return "starting";
+  const auto verb = t->phase == pipeline::TransferPhase::download ? "↓" : "↑";
+  if (t->total == 0) return fmt::format("{} {}", verb, format_bytes(static_cast<double>(t->bytes)));
+  if (t->phase == pipeline::TransferPhase::upload && t->bytes >= t->total) {
+    return fmt::format("↑ {} sent, publishing", format_bytes(static_cast<double>(t->total)));
+  }
+  return fmt::format("{} {}/{} {:.0f}%", verb, format_bytes(static_cast<double>(t->bytes)),
+                     format_bytes(static_cast<double>(t->total)),
+                     100.0 * static_cast<double>(t->bytes) / static_cast<double>(t->total));
+}
+
 void BatchProgress::clear_block() {
   for (; block_lines_ > 0; --block_lines_)
     std::fputs("\033[1A\033[2K", stderr);
@@ -182,7 +243,7 @@ void BatchProgress::redraw(const std::vector<store::UploadRequest>& rows) {
   for (const auto& row : rows) {
     if (row.status != UploadStatus::in_progress) continue;
     const auto since = seen_[row.id].since;
-    block += fmt::format("  ↑ {} ({})\n", ellipsize(row.filename, 70),
+    block += fmt::format("  {} · {} ({})\n", ellipsize(row.filename, 60), transfer_text(row.id),
                          duration(std::chrono::duration_cast<std::chrono::seconds>(now - since)));
     ++lines;
   }
@@ -206,6 +267,7 @@ int BatchProgress::finish(bool interrupted) {
                              {"duplicate", stats_.duplicate},
                              {"failed", stats_.failed},
                              {"cancelled", stats_.cancelled},
+                             {"bytes_moved", transfers_.moved()},
                              {"interrupted", interrupted},
                              {"exit", code}});
     return code;

@@ -67,11 +67,17 @@ void LocalPipeline::stop() {
   if (pipeline_) pipeline_->stop();
 }
 
+std::shared_ptr<queue::EventBus> shared_event_bus(const Config& config) {
+  if (!config.redis_url) return nullptr;
+  return coordination_for(config).events;
+}
+
 int upload_batch(Context& ctx, LocalPipeline& local, store::Id batch_id) {
   catch_interrupts();
+  BatchProgress progress(ctx.out(), batch_id);
+  local.get().set_progress_sink(progress.sink());
   local.start(ctx.out());
   store::UploadRepository uploads(ctx.database());
-  BatchProgress progress(ctx.out(), batch_id);
   while (true) {
     progress.update(uploads.list_for_batch(batch_id));
     if (progress.settled() || interrupted()) break;
@@ -80,6 +86,7 @@ int upload_batch(Context& ctx, LocalPipeline& local, store::Id batch_id) {
   const bool stopped = interrupted() && !progress.settled();
   if (stopped) ctx.out().note("Stopping: uploads in progress go back to the queue…");
   local.stop();
+  local.get().set_progress_sink({});  // the workers are gone; `progress` soon is too
   progress.update(uploads.list_for_batch(batch_id));
   return progress.finish(stopped);
 }

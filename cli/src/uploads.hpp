@@ -34,6 +34,11 @@ class LocalPipeline {
   std::unique_ptr<pipeline::Pipeline> pipeline_;
 };
 
+/// The bus the server's sockets listen on when the configuration names
+/// Redis (status changes made here reach them); null in the embedded mode,
+/// where no other process could hear an in-process bus.
+std::shared_ptr<queue::EventBus> shared_event_bus(const Config& config);
+
 /// Uploads the batch's queued uploads and waits for them all, showing
 /// progress; Ctrl-C stops cleanly (running uploads go back to the queue).
 /// Returns 0 when every upload ended well, 1 when some failed or were

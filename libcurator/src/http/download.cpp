@@ -101,6 +101,22 @@ std::string sha1_file_hex(const std::filesystem::path& path, std::uint64_t offse
   return hex;
 }
 
+namespace {
+
+/// Content-Length as a number; 0 when absent or not a plain number.
+std::uint64_t declared_length(const ResponseHead& head) {
+  const auto value = head.header("content-length");
+  if (!value || value->empty() || value->size() > 19) return 0;
+  std::uint64_t n = 0;
+  for (const char ch : *value) {
+    if (ch < '0' || ch > '9') return 0;
+    n = n * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
 DownloadedFile download_to_temp_file(Client& client, std::string_view url,
                                      const std::filesystem::path& directory,
                                      const DownloadOptions& options) {
@@ -131,16 +147,19 @@ DownloadedFile download_to_temp_file(Client& client, std::string_view url,
       sha.reset();
       size = 0;
       bool checked = false;
+      std::uint64_t expected = 0;
       const auto head = client.get_streaming(
           url,
           [&](const ResponseHead& h, std::string_view data) {
             if (!checked) {
               checked = true;
               check_head(h);
+              if (options.on_progress) expected = declared_length(h);
             }
             write_all(file.fd, data, size);
             sha.update(data);
             size += data.size();
+            if (options.on_progress) options.on_progress(size, expected);
           },
           options.max_bytes, options.headers);
       if (!checked) check_head(head);

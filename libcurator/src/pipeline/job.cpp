@@ -66,6 +66,8 @@ JobReport JobRun::run() {
   row_ = std::move(*claimed);
   source_name_ = source_display_name(row_.handler);
   publish(UploadStatus::in_progress, std::nullopt, std::nullopt);
+  progress_.emplace(&env_.on_progress,
+                    ProgressEvent{row_.batchid, id_, TransferPhase::download, 0, 0, row_.filename});
   heartbeat_ = std::make_unique<Heartbeat>(
       *env_.database, id_, owner_,
       HeartbeatSettings{env_.options.lease, env_.options.heartbeat, env_.options.hash_lock_ttl},

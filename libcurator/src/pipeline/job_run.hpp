@@ -17,6 +17,7 @@
 #include "curator/mediawiki/client.hpp"
 #include "curator/mediawiki/files.hpp"
 #include "curator/pipeline/job.hpp"
+#include "curator/pipeline/progress.hpp"
 #include "curator/sdc/statement.hpp"
 #include "curator/store/uploads.hpp"
 #include "pipeline/control.hpp"
@@ -74,6 +75,7 @@ class JobRun {
   JobControl control_;
   const std::function<void()>& touch_;
   std::unique_ptr<Heartbeat> heartbeat_;
+  std::optional<ProgressThrottle> progress_;
 
   Step step_ = Step::credentials;
   store::UploadRequest row_;

@@ -99,9 +99,14 @@ void JobRun::download() {
   options.max_bytes = env_.options.max_file_bytes;
   options.retry.delays = env_.options.download_retry;
   options.retry.sleep = [this](std::chrono::milliseconds d) { control_.sleep(d); };
+  options.on_progress = [this](std::uint64_t received, std::uint64_t expected) {
+    progress_->report(TransferPhase::download, received, expected);
+  };
   const auto dir = env_.options.temp_dir.empty() ? std::filesystem::temp_directory_path()
                                                  : env_.options.temp_dir;
   file_.emplace(http::download_to_temp_file(client, image_.urls.original, dir, options));
+  // The last block may have been throttled away; the phase ends complete.
+  progress_->report(TransferPhase::download, file_->size, file_->size);
   log::info(kLog, fmt::format("downloaded {} bytes, SHA-1 {}", file_->size, file_->sha1_hex));
 }
 

@@ -45,6 +45,7 @@ JobReport JobRun::upload() {
   options.text = row_.wikitext;
   options.on_progress = [this](const mediawiki::UploadSession& s) {
     using Stage = mediawiki::UploadSession::Stage;
+    progress_->report(TransferPhase::upload, s.offset, s.file_size);
     if (s.stage == Stage::sending || s.stage == Stage::assembling) control_.checkpoint();
     if (s.stage == Stage::stashed) {
       // The publish request goes out next; whatever happens from here on,
@@ -55,6 +56,7 @@ JobReport JobRun::upload() {
   };
   mediawiki::ChunkedUpload upload(*wiki_, file_->file.path(), file_name_, std::move(options),
                                   file_->sha1_hex);
+  progress_->report(TransferPhase::upload, 0, file_->size);
   const auto outcome = upload.run();
   using Kind = mediawiki::UploadOutcomeKind;
   switch (outcome.kind) {

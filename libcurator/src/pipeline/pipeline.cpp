@@ -55,6 +55,15 @@ std::unique_ptr<Pipeline> Pipeline::from_config(const Config& config, store::Dat
       coordination.tasks, coordination.leases, std::move(run));
 }
 
+void Pipeline::set_progress_sink(ProgressSink sink) {
+  std::lock_guard lock(mutex_);
+  if (started_) {
+    throw Error(ErrorKind::conflict, "the progress sink is set before the pipeline starts",
+                "pipeline_started");
+  }
+  env_.on_progress = std::move(sink);
+}
+
 Pipeline::~Pipeline() {
   stop();
 }

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "curator/core/error.hpp"
+#include "curator/pipeline/events.hpp"
+#include "curator/queue/event_bus.hpp"
 #include "curator/store/users.hpp"
 #include "store/validate.hpp"
 
@@ -44,7 +48,21 @@ void validate_uploads(const std::vector<store::NewUpload>& items) {
   }
 }
 
-BatchService::BatchService(const store::Database& db) : db_(&db) {}
+BatchService::BatchService(const store::Database& db, std::shared_ptr<queue::EventBus> events)
+    : db_(&db), events_(std::move(events)) {}
+
+void BatchService::publish(const std::vector<store::UploadRequest>& rows,
+                           const std::vector<store::Id>& changed) const {
+  if (!events_) return;
+  // `changed` is ascending (store order); rows are read after the change, so
+  // the event carries the row as it now stands (a worker may already have
+  // moved a retried upload on: the pipeline publishes that itself).
+  for (const auto& row : rows) {
+    if (std::binary_search(changed.begin(), changed.end(), row.id)) {
+      pipeline::publish_status(events_.get(), pipeline::status_event_of(row));
+    }
+  }
+}
 
 store::Batch BatchService::owned_batch(store::Id batch_id, const Actor& actor, bool admin_allowed) {
   auto batch = store::BatchRepository(*db_).find(batch_id);
@@ -80,13 +98,12 @@ CreatedBatch BatchService::create_batch_with_uploads(const Actor& actor, Handler
   if (items.empty()) {
     throw Error(ErrorKind::invalid_input, "a batch needs at least one upload", "empty_batch");
   }
-  // A bad item must not leave an empty batch behind.
-  validate_uploads(items);
-  CreatedBatch out;
-  out.batch = create_batch(actor);
-  out.upload_ids = store::UploadRepository(*db_).create(out.batch.id, actor.userid,
-                                                        to_string(handler), access_token, items);
-  return out;
+  if (items.size() > store::detail::kMaxIdsPerCall) validate_uploads(items);
+  store::UserRepository(*db_).upsert(actor.userid, actor.username);
+  // Items are checked as they are written: a refused one rolls the batch back too.
+  auto created = store::UploadRepository(*db_).create_in_new_batch(actor.userid, to_string(handler),
+                                                                   access_token, items);
+  return {std::move(created.batch), std::move(created.upload_ids)};
 }
 
 BatchPage BatchService::list(store::PageRequest page, const store::BatchScope& scope) {
@@ -122,6 +139,11 @@ store::RetryCopy BatchService::retry(store::Id batch_id, const Actor& actor,
     copy = uploads.copy_to_new_batch(ids, actor.userid, access_token);
   }
   if (!copy) throw Error(ErrorKind::conflict, std::string(kNoFailedUploads), "nothing_to_retry");
+  if (events_) {
+    auto changed = copy->upload_ids;
+    std::sort(changed.begin(), changed.end());
+    publish(uploads.list_for_batch(copy->batch_id), changed);
+  }
   return *copy;
 }
 
@@ -137,6 +159,42 @@ CancelResult BatchService::cancel(store::Id batch_id, const Actor& actor) {
     out.cancelled.push_back(id);
     if (!task.empty()) out.task_ids.push_back(task);
   }
+  if (events_) publish(store::UploadRepository(*db_).list_for_batch(batch_id), out.cancelled);
+  return out;
+}
+
+CancelResult BatchService::cancel_uploads(const std::vector<store::Id>& ids, const Actor& actor) {
+  check_actor(actor);
+  if (!actor.admin) permission_denied();
+  if (ids.size() > store::detail::kMaxIdsPerCall) {
+    throw Error(ErrorKind::invalid_input,
+                fmt::format("too many uploads in one call ({}, at most {})", ids.size(),
+                            store::detail::kMaxIdsPerCall),
+                "invalid_field");
+  }
+  store::UploadRepository uploads(*db_);
+  // The store reports a count, so the rows say which ones this call changed:
+  // cancellable before, cancelled after.
+  std::vector<store::Id> cancellable;
+  for (const auto id : ids) {
+    const auto row = uploads.find(id);
+    if (row && (row->status == UploadStatus::queued || row->status == UploadStatus::in_progress))
+      cancellable.push_back(id);
+  }
+  std::sort(cancellable.begin(), cancellable.end());
+  cancellable.erase(std::unique(cancellable.begin(), cancellable.end()), cancellable.end());
+  CancelResult out;
+  if (cancellable.empty() || uploads.cancel_many(cancellable) == 0) return out;
+  std::vector<store::UploadRequest> after;
+  for (const auto id : cancellable) {
+    auto row = uploads.find(id);
+    if (!row || row->status != UploadStatus::cancelled) continue;
+    out.cancelled.push_back(id);
+    if (row->celery_task_id && !row->celery_task_id->empty())
+      out.task_ids.push_back(*row->celery_task_id);
+    after.push_back(std::move(*row));
+  }
+  publish(after, out.cancelled);
   return out;
 }
 

@@ -1,5 +1,8 @@
 #include "curator/service/ingest_queue.hpp"
 
+#include "curator/core/error.hpp"
+#include "curator/store/users.hpp"
+
 namespace curator::service {
 
 QueuedIngest queue_planned_files(const store::Database& db, pipeline::UploadScheduler& scheduler,
@@ -16,10 +19,21 @@ QueuedIngest queue_planned_files(const store::Database& db, pipeline::UploadSche
   out.resumed = open_batch.has_value();
   if (items.empty()) return out;
   validate_uploads(items);
-  if (!out.batch_id) out.batch_id = BatchService(db).create_batch(actor).id;
   out.queued = items.size();
-  scheduler.schedule(*out.batch_id, actor.userid, to_string(handler), credentials,
-                     std::move(items));
+  if (out.batch_id) {
+    scheduler.schedule(*out.batch_id, actor.userid, to_string(handler), credentials,
+                       std::move(items));
+    return out;
+  }
+  // The batch and its rows in one transaction: no empty batch after a crash.
+  if (actor.userid.empty()) {
+    throw Error(ErrorKind::invalid_input, "a user id is required", "invalid_field");
+  }
+  store::UserRepository(db).upsert(actor.userid, actor.username);
+  out.batch_id =
+      scheduler
+          .schedule_in_new_batch(actor.userid, to_string(handler), credentials, std::move(items))
+          .batch.id;
   return out;
 }
 

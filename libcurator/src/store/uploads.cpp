@@ -76,19 +76,79 @@ void check_query(const UploadQuery& query) {
 
 UploadRepository::UploadRepository(const Database& db) : db_(DatabaseAccess::impl(db)) {}
 
+namespace {
+
+void check_slice(std::string_view userid, std::string_view handler,
+                 const std::optional<std::string>& access_token, std::size_t count) {
+  detail::check_varchar("userid", userid, 255, false);
+  detail::check_varchar("handler", handler, 255, false);
+  if (access_token) detail::check_text("access_token", *access_token);
+  if (count > detail::kMaxIdsPerCall) {
+    throw Error(ErrorKind::invalid_input,
+                fmt::format("too many uploads in one slice ({}, at most {})", count,
+                            detail::kMaxIdsPerCall),
+                "invalid_field");
+  }
+}
+
+/// The rows of a slice, inside the caller's transaction; ids in item order.
+/// `check_as_written` checks each statement's items just before it runs
+/// (create_in_new_batch: the transaction undoes the batch as well).
+std::vector<Id> insert_rows(Connection& c, Id batch_id, std::string_view userid,
+                            std::string_view handler,
+                            const std::optional<std::string>& access_token,
+                            const std::vector<NewUpload>& items, const std::string& now,
+                            bool check_as_written) {
+  std::vector<Id> ids;
+  ids.reserve(items.size());
+  // Several rows per INSERT: ids of one statement are consecutive in SQLite (we hold
+  // the write lock) and in InnoDB unless innodb_autoinc_lock_mode is 2 (interleaved),
+  // where rows go one per statement and each reports its own id.
+  const bool consecutive = !c.mysql() || c.query_int("SELECT @@innodb_autoinc_lock_mode", {}) <= 1;
+  const std::size_t per_statement = consecutive ? kRowsPerInsert : 1;
+  for (std::size_t first = 0; first < items.size(); first += per_statement) {
+    const auto n = std::min(per_statement, items.size() - first);
+    std::string sql =
+        "INSERT INTO upload_requests (batchid, userid, status, `key`, handler, collection,"
+        " access_token, filename, wikitext, copyright_override, labels, created_at, updated_at,"
+        " not_before) VALUES ";
+    Params params;
+    params.reserve(n * 13);
+    for (std::size_t i = first; i < first + n; ++i) {
+      const auto& item = items[i];
+      if (check_as_written) check_item(i, item);
+      sql += i == first ? "" : ", ";
+      sql += "(?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      for (auto& p :
+           Params{batch_id, std::string(userid), item.key, std::string(handler),
+                  detail::nullable(item.collection), detail::nullable(access_token), item.filename,
+                  item.wikitext, std::int64_t{item.copyright_override ? 1 : 0},
+                  detail::optional_label_param(item.labels), now, now,
+                  detail::optional_time_param(item.not_before)}) {
+        params.push_back(std::move(p));
+      }
+    }
+    c.execute(sql, params);
+    // MySQL reports the statement's first id, SQLite its last.
+    const auto reported = c.last_insert_id();
+    const auto start = c.mysql() ? reported : reported - static_cast<Id>(n) + 1;
+    for (std::size_t i = 0; i < n; ++i)
+      ids.push_back(start + static_cast<Id>(i));
+  }
+  return ids;
+}
+
+[[noreturn]] void user_not_found(std::string_view userid) {
+  throw Error(ErrorKind::not_found, fmt::format("User {} not found", userid), "user_not_found");
+}
+
+}  // namespace
+
 std::vector<Id> UploadRepository::create(Id batch_id, std::string_view userid,
                                          std::string_view handler,
                                          const std::optional<std::string>& access_token,
                                          const std::vector<NewUpload>& items) {
-  detail::check_varchar("userid", userid, 255, false);
-  detail::check_varchar("handler", handler, 255, false);
-  if (access_token) detail::check_text("access_token", *access_token);
-  if (items.size() > detail::kMaxIdsPerCall) {
-    throw Error(ErrorKind::invalid_input,
-                fmt::format("too many uploads in one slice ({}, at most {})", items.size(),
-                            detail::kMaxIdsPerCall),
-                "invalid_field");
-  }
+  check_slice(userid, handler, access_token, items.size());
   for (std::size_t i = 0; i < items.size(); ++i)
     check_item(i, items[i]);
   if (!detail::usable_id(batch_id)) {
@@ -97,53 +157,34 @@ std::vector<Id> UploadRepository::create(Id batch_id, std::string_view userid,
   }
   const auto now = detail::sql_time(db_->now());
   std::vector<Id> ids;
-  ids.reserve(items.size());
   db_->run("creating uploads", [&](Connection& c) {
     detail::Transaction tx(c);
     if (c.query_int("SELECT COUNT(*) FROM batches WHERE id = ?", {batch_id}) == 0) {
       throw Error(ErrorKind::not_found, fmt::format("Batch {} not found", batch_id),
                   "batch_not_found");
     }
-    if (!detail::user_exists(c, userid)) {
-      throw Error(ErrorKind::not_found, fmt::format("User {} not found", userid), "user_not_found");
-    }
-    // Several rows per INSERT: ids of one statement are consecutive in SQLite (we hold
-    // the write lock) and in InnoDB unless innodb_autoinc_lock_mode is 2 (interleaved),
-    // where rows go one per statement and each reports its own id.
-    const bool consecutive =
-        !c.mysql() || c.query_int("SELECT @@innodb_autoinc_lock_mode", {}) <= 1;
-    const std::size_t per_statement = consecutive ? kRowsPerInsert : 1;
-    for (std::size_t first = 0; first < items.size(); first += per_statement) {
-      const auto n = std::min(per_statement, items.size() - first);
-      std::string sql =
-          "INSERT INTO upload_requests (batchid, userid, status, `key`, handler, collection,"
-          " access_token, filename, wikitext, copyright_override, labels, created_at, updated_at,"
-          " not_before) VALUES ";
-      Params params;
-      params.reserve(n * 13);
-      for (std::size_t i = first; i < first + n; ++i) {
-        const auto& item = items[i];
-        sql += i == first ? "" : ", ";
-        sql += "(?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        for (auto& p :
-             Params{batch_id, std::string(userid), item.key, std::string(handler),
-                    detail::nullable(item.collection), detail::nullable(access_token),
-                    item.filename, item.wikitext, std::int64_t{item.copyright_override ? 1 : 0},
-                    detail::optional_label_param(item.labels), now, now,
-                    detail::optional_time_param(item.not_before)}) {
-          params.push_back(std::move(p));
-        }
-      }
-      c.execute(sql, params);
-      // MySQL reports the statement's first id, SQLite its last.
-      const auto reported = c.last_insert_id();
-      const auto start = c.mysql() ? reported : reported - static_cast<Id>(n) + 1;
-      for (std::size_t i = 0; i < n; ++i)
-        ids.push_back(start + static_cast<Id>(i));
-    }
+    if (!detail::user_exists(c, userid)) user_not_found(userid);
+    ids = insert_rows(c, batch_id, userid, handler, access_token, items, now, false);
     tx.commit();
   });
   return ids;
+}
+
+CreatedRows UploadRepository::create_in_new_batch(std::string_view userid, std::string_view handler,
+                                                  const std::optional<std::string>& access_token,
+                                                  const std::vector<NewUpload>& items) {
+  check_slice(userid, handler, access_token, items.size());
+  const auto now = db_->now();
+  CreatedRows out;
+  db_->run("creating a batch with its uploads", [&](Connection& c) {
+    detail::Transaction tx(c);
+    if (!detail::user_exists(c, userid)) user_not_found(userid);
+    out.batch = detail::insert_batch(c, userid, now);
+    out.upload_ids = insert_rows(c, out.batch.id, userid, handler, access_token, items,
+                                 detail::sql_time(now), true);
+    tx.commit();
+  });
+  return out;
 }
 
 std::optional<UploadRequest> UploadRepository::find(Id id) {

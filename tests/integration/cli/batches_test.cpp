@@ -97,7 +97,7 @@ TEST_CASE_TEMPLATE("batches, batch show, retry and cancel", B, OnSqlite, OnMysql
   CHECK_MESSAGE(admin.exit == 0, admin.err);
 
   // Retry copies the failed and the cancelled uploads into a new batch.
-  const auto retry = w.run({"--json", "retry", std::to_string(mine.batch.id)});
+  const auto retry = w.run({"--json", "retry", "--no-wait", std::to_string(mine.batch.id)});
   REQUIRE_MESSAGE(retry.exit == 0, retry.err);
   const auto retried = retry.event("retried");
   CHECK(retried.at("uploads").as_int64() == 3);
@@ -109,7 +109,7 @@ TEST_CASE_TEMPLATE("batches, batch show, retry and cancel", B, OnSqlite, OnMysql
   // The copies carry the operator's credentials, encrypted.
   REQUIRE(fresh.uploads[0].access_token.has_value());
   CHECK(fresh.uploads[0].access_token->rfind("gAAAAA", 0) == 0);
-  const auto denied_retry = w.run({"retry", std::to_string(theirs.batch.id)});
+  const auto denied_retry = w.run({"retry", "--no-wait", std::to_string(theirs.batch.id)});
   CHECK(denied_retry.exit == 3);
   const auto none = w.run({"retry", std::to_string(retried.at("new_batch").as_int64())});
   CHECK(none.exit == 2);

@@ -214,6 +214,8 @@ class CliWorld {
     return std::make_unique<CliProcess>(args, env, "", scratch_.path().string());
   }
   void set_env(const std::string& name, const std::string& value) { env_[name] = value; }
+  /// The environment every run gets (for runners of its own, e.g. on a pty).
+  const std::map<std::string, std::string>& env() const { return env_; }
 
   /// Logs in with the test wiki's uploader bot password (stdin, no echo).
   void login_uploader() {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,10 @@ struct DownloadOptions {
   std::vector<std::string> allowed_content_types{"image/"};
   RetryPolicy retry{};
   Headers headers{};
+  /// Called after each block is written with the bytes received so far in
+  /// this attempt and the Content-Length (0 when absent); a retry starts
+  /// again at 0. Runs on the downloading thread: keep it cheap.
+  std::function<void(std::uint64_t received, std::uint64_t expected)> on_progress{};
 };
 
 struct DownloadedFile {

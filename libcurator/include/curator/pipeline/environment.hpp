@@ -20,6 +20,7 @@
 #include "curator/http/client.hpp"
 #include "curator/mediawiki/client.hpp"
 #include "curator/pipeline/options.hpp"
+#include "curator/pipeline/progress.hpp"
 #include "curator/queue/coordination.hpp"
 #include "curator/sources/registry.hpp"
 #include "curator/store/database.hpp"
@@ -62,6 +63,8 @@ struct CURATOR_API JobEnvironment {
   std::shared_ptr<queue::EventBus> events;  // null: no events
   std::shared_ptr<const auth::Fernet> fernet;
   std::shared_ptr<UserRates> user_rates;
+  /// Byte progress of this process's jobs (progress.hpp); empty: none.
+  ProgressSink on_progress;
 
   /// How to reach Commons (api_url, the OAuth consumer, HTTP options). Each
   /// job makes its own client with the upload's credentials; retry waits

@@ -56,6 +56,9 @@ class CURATOR_API Pipeline {
   void stop();
   /// Runs a coordinator pass soon (new rows were scheduled).
   void wake();
+  /// Byte progress of this process's jobs (progress.hpp). Before start()
+  /// only: the workers read the environment unlocked (Error(conflict) after).
+  void set_progress_sink(ProgressSink sink);
 
   const JobEnvironment& environment() const { return env_; }
   UploadScheduler& scheduler() { return scheduler_; }

@@ -14,6 +14,7 @@
 #include "curator/export.hpp"
 #include "curator/pipeline/environment.hpp"
 #include "curator/store/records.hpp"
+#include "curator/store/uploads.hpp"
 
 namespace curator::pipeline {
 
@@ -32,12 +33,23 @@ class CURATOR_API UploadScheduler {
                                   std::string_view handler, const Credentials& credentials,
                                   std::vector<store::NewUpload> items);
 
+  /// The same in a new batch of `userid`, created in the same transaction as
+  /// the rows (a failure leaves no batch behind).
+  store::CreatedRows schedule_in_new_batch(std::string_view userid, std::string_view handler,
+                                           const Credentials& credentials,
+                                           std::vector<store::NewUpload> items);
+
   /// The same with a rate the caller already knows.
   std::vector<store::Id> schedule_at_rate(store::Id batch_id, std::string_view userid,
                                           std::string_view handler, const Credentials& credentials,
                                           std::vector<store::NewUpload> items, queue::Rate rate);
 
  private:
+  queue::Rate rate_of(std::string_view userid, const Credentials& credentials);
+  /// Each item's not_before: the user's next slots at `rate`.
+  void assign_slots(std::string_view userid, queue::Rate rate,
+                    std::vector<store::NewUpload>& items);
+
   const JobEnvironment& env_;
   std::function<void()> on_scheduled_;
 };

@@ -3,11 +3,14 @@
 // curatorctl): create a batch, add uploads to it, list and show batches,
 // retry failed uploads into a new batch, cancel queued ones. Checks existence
 // and ownership, and keeps the Python service's error texts
-// (upstream-surface.md §4.6.L). Knows the store; knows nothing of sockets,
-// task queues or terminals: callers dispatch the new upload ids themselves.
+// (upstream-surface.md §4.6.L). Status changes it makes (cancel, retry) are
+// published on the event bus, as the pipeline publishes its own. Knows the
+// store; knows nothing of sockets, task queues or terminals: callers
+// dispatch the new upload ids themselves.
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +22,10 @@
 #include "curator/store/database.hpp"
 #include "curator/store/records.hpp"
 #include "curator/store/uploads.hpp"
+
+namespace curator::queue {
+class EventBus;
+}
 
 namespace curator::service {
 
@@ -71,7 +78,10 @@ CURATOR_API void validate_uploads(const std::vector<store::NewUpload>& items);
 
 class CURATOR_API BatchService {
  public:
-  explicit BatchService(const store::Database& db);
+  /// `events`: where status changes are published (pipeline::kStatusChannel,
+  /// pipeline::StatusEvent payloads); null publishes nothing.
+  explicit BatchService(const store::Database& db,
+                        std::shared_ptr<queue::EventBus> events = nullptr);
 
   /// CREATE_BATCH: records (or refreshes) the actor's user row, then a new
   /// batch with a fresh edit group id.
@@ -86,10 +96,9 @@ class CURATOR_API BatchService {
                                      const std::optional<std::string>& access_token,
                                      const std::vector<store::NewUpload>& items);
 
-  /// A batch and its uploads at once (curatorctl ingest). The items are
-  /// validated before anything is written; the uploads go in as one
-  /// transaction after the batch's own, so a failure in between leaves an
-  /// empty batch and never a partial one. At least one item.
+  /// A batch and its uploads at once, in ONE transaction: a refused item
+  /// (Error(invalid_input) naming it) or any other failure leaves neither the
+  /// batch nor any upload. At least one item.
   CreatedBatch create_batch_with_uploads(const Actor& actor, Handler handler,
                                          const std::optional<std::string>& access_token,
                                          const std::vector<store::NewUpload>& items);
@@ -105,15 +114,21 @@ class CURATOR_API BatchService {
   /// new queued batch of the actor, with the actor's `access_token`; the
   /// originals stay as they are. Owner or admin only. Throws
   /// Error(not_found), Error(auth) "Permission denied", Error(conflict) "No
-  /// failed uploads to retry".
+  /// failed uploads to retry". Publishes a queued event per new upload.
   store::RetryCopy retry(store::Id batch_id, const Actor& actor,
                          const std::optional<std::string>& access_token);
 
   /// CANCEL_BATCH: the batch's queued uploads become cancelled (in_progress
   /// ones finish). Owner or admin only. Throws Error(not_found),
   /// Error(auth) "Permission denied", Error(conflict) "No queued items to
-  /// cancel".
+  /// cancel". Publishes a cancelled event per upload.
   CancelResult cancel(store::Id batch_id, const Actor& actor);
+
+  /// Admin bulk cancel of uploads by id: queued or in_progress ones become
+  /// cancelled (a running job stops at its next step), others are left
+  /// alone. Admins only (Error(auth) "Permission denied"); at most 10,000
+  /// ids (Error(invalid_input)). Publishes a cancelled event per upload.
+  CancelResult cancel_uploads(const std::vector<store::Id>& ids, const Actor& actor);
 
   /// The actor's uploads from `handler` in their newest kMaxHistoryBatches
   /// batches; `open_batch` only among uploads of `collection`.
@@ -123,7 +138,11 @@ class CURATOR_API BatchService {
  private:
   store::Batch owned_batch(store::Id batch_id, const Actor& actor, bool admin_allowed);
 
+  void publish(const std::vector<store::UploadRequest>& rows,
+               const std::vector<store::Id>& changed) const;
+
   const store::Database* db_;
+  std::shared_ptr<queue::EventBus> events_;
 };
 
 }  // namespace curator::service

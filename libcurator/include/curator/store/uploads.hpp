@@ -37,6 +37,12 @@ struct RetryCopy {
   std::vector<Id> upload_ids;
 };
 
+/// A batch created together with its uploads (UploadRepository::create_in_new_batch).
+struct CreatedRows {
+  Batch batch;
+  std::vector<Id> upload_ids;  // in item order
+};
+
 /// What start-up recovery needs of a queued upload.
 struct RecoverableUpload {
   Id id = 0;
@@ -84,6 +90,13 @@ class CURATOR_API UploadRepository {
   std::vector<Id> create(Id batch_id, std::string_view userid, std::string_view handler,
                          const std::optional<std::string>& access_token,
                          const std::vector<NewUpload>& items);
+  /// A new batch of `userid` (fresh edit group id) and its uploads in ONE
+  /// transaction: a failure anywhere, including an item refused while the rows
+  /// are written, leaves neither the batch nor any row. Same errors as create(),
+  /// plus Error(not_found) "User <id> not found".
+  CreatedRows create_in_new_batch(std::string_view userid, std::string_view handler,
+                                  const std::optional<std::string>& access_token,
+                                  const std::vector<NewUpload>& items);
   std::optional<UploadRequest> find(Id id);
   /// Every row of a batch, id ascending.
   std::vector<UploadRequest> list_for_batch(Id batch_id);
