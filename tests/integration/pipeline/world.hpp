@@ -81,7 +81,7 @@ inline PipelineOptions crash_options() {
   o.retry.transient = Delays(20, 0ms);
   o.leader_ttl = 1s;
   o.sweep_interval = 200ms;
-  o.redispatch_after = 3s;
+  o.redispatch_after = 10s;
   return o;
 }
 
