@@ -9,6 +9,7 @@
 #include "curator/core/log.hpp"
 #include "curator/pipeline/events.hpp"
 #include "curator/store/batches.hpp"
+#include "pipeline/failpoint.hpp"
 #include "pipeline/job_run.hpp"
 
 namespace curator::pipeline {
@@ -72,6 +73,7 @@ JobReport JobRun::run() {
       *env_.database, id_, owner_,
       HeartbeatSettings{env_.options.lease, env_.options.heartbeat, env_.options.hash_lock_ttl},
       control_, touch_);
+  failpoint(Failpoint::claim);
   JobReport report;
   try {
     report = work();
@@ -119,6 +121,7 @@ JobReport JobRun::on_error(const std::exception& e) {
 
 JobReport JobRun::finish(UploadStatus status, std::optional<StructuredError> error,
                          std::optional<std::string> success) {
+  failpoint(Failpoint::status);
   if (uploads_.finish(id_, owner_, status, error, success)) {
     publish(status, error, success);
     return {JobResult::finished, status, {}, error ? error->message : success.value_or("")};

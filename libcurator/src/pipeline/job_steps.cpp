@@ -10,6 +10,7 @@
 #include "curator/mediawiki/titles.hpp"
 #include "curator/sdc/builders.hpp"
 #include "curator/store/batches.hpp"
+#include "pipeline/failpoint.hpp"
 #include "pipeline/job_run.hpp"
 
 namespace curator::pipeline::detail {
@@ -108,6 +109,7 @@ void JobRun::download() {
   // The last block may have been throttled away; the phase ends complete.
   progress_->report(TransferPhase::download, file_->size, file_->size);
   log::info(kLog, fmt::format("downloaded {} bytes, SHA-1 {}", file_->size, file_->sha1_hex));
+  failpoint(Failpoint::download);
 }
 
 bool JobRun::is_own_earlier_upload(std::string_view name) const {
@@ -142,6 +144,7 @@ std::optional<JobReport> JobRun::lock_file() {
   }
   locked_ = true;
   heartbeat_->hold_lock(env_.hash_locks.get(), lock_key_, lock_token_);
+  failpoint(Failpoint::lock);
   step_ = Step::wiki;
   return std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include "curator/sdc/codec.hpp"
 #include "curator/sdc/merge.hpp"
 #include "curator/sdc/payload.hpp"
+#include "pipeline/failpoint.hpp"
 #include "pipeline/job_run.hpp"
 
 namespace curator::pipeline::detail {
@@ -46,12 +47,16 @@ JobReport JobRun::upload() {
   options.on_progress = [this](const mediawiki::UploadSession& s) {
     using Stage = mediawiki::UploadSession::Stage;
     progress_->report(TransferPhase::upload, s.offset, s.file_size);
+    if (s.stage == Stage::sending && s.offset > 0 && s.offset < s.file_size) {
+      failpoint(Failpoint::chunk);
+    }
     if (s.stage == Stage::sending || s.stage == Stage::assembling) control_.checkpoint();
     if (s.stage == Stage::stashed) {
       // The publish request goes out next; whatever happens from here on,
       // the file may be on Commons, so the job finishes no matter what.
       control_.checkpoint();
       control_.pass_point_of_no_return();
+      failpoint(Failpoint::stash);
     }
   };
   mediawiki::ChunkedUpload upload(*wiki_, file_->file.path(), file_name_, std::move(options),
@@ -62,6 +67,7 @@ JobReport JobRun::upload() {
   switch (outcome.kind) {
     case Kind::published:
       control_.pass_point_of_no_return();
+      failpoint(Failpoint::publish);
       file_name_ = outcome.file_name;
       return after_publish(outcome.description_url, false);
     case Kind::duplicate:
@@ -107,7 +113,10 @@ JobReport JobRun::after_publish(const std::string& url, bool merge_existing) {
   release_lock();
   step_ = Step::after_publish;
   const auto title = mediawiki::file_title(file_name_);
-  if (apply_sdc(title, summary("Uploaded via Curator from"), merge_existing)) {
+  // A resumed run (merge_existing) re-renders the page even when its merge
+  // adds nothing: the run before it may have saved the SDC and died before
+  // its null edit.
+  if (apply_sdc(title, summary("Uploaded via Curator from"), merge_existing) || merge_existing) {
     wiki_->null_edit(title);
   }
   auto link = url;
@@ -156,6 +165,7 @@ bool JobRun::apply_sdc(const std::string& title, const std::string& edit_summary
   if (edit.claims.empty() && edit.labels.empty()) return false;
   control_.checkpoint();
   wiki_->edit_entity(edit);
+  failpoint(Failpoint::sdc);
   return true;
 }
 
@@ -205,6 +215,7 @@ JobReport JobRun::duplicate_of(std::vector<std::string> names, std::string messa
   if (merged.label) edit.labels.emplace(merged.label->language, merged.label->value);
   control_.checkpoint();
   wiki_->edit_entity(edit);
+  failpoint(Failpoint::sdc);
   wiki_->null_edit(target);
   return finish(UploadStatus::duplicated_sdc_updated,
                 StructuredError{StructuredErrorType::duplicated_sdc_updated, message, links});

@@ -8,6 +8,7 @@
 #include "curator/core/log.hpp"
 #include "curator/pipeline/events.hpp"
 #include "curator/store/uploads.hpp"
+#include "pipeline/failpoint.hpp"
 
 namespace curator::pipeline {
 
@@ -72,6 +73,12 @@ void Pipeline::start() {
   {
     std::lock_guard lock(mutex_);
     if (started_) return;
+  }
+  // A malformed CURATOR_FAILPOINT would never fire: refuse it here, loudly.
+  if (const auto& armed = detail::armed_failpoint(); armed && run_.workers > 0) {
+    log::warning(
+        kLog, fmt::format("{} is set: this process kills itself at its step {} (arrival {})",
+                          detail::kFailpointVariable, detail::to_string(armed->point), armed->hit));
   }
   if (run_.workers > 0 && run_.lock_file) {
     lock_.emplace(WorkerLock::acquire(*run_.lock_file));

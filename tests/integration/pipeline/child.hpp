@@ -2,7 +2,9 @@
 // A worker process that a test can kill: the test binary itself, run with
 // -tc="child:*" and CURATOR_PIPELINE_CHILD=<config file>. It builds the same
 // pipeline as the parent's world (same database, same Redis namespace, same
-// token key, same fakes) and runs its workers until it is killed.
+// token key, same fakes) and runs its workers until it is killed. ChildOptions
+// choose its log file, extra environment (CURATOR_FAILPOINT), the options
+// profile and a wall-clock moment to start at (several children at once).
 
 #include <doctest/doctest.h>
 #include <signal.h>
@@ -22,7 +24,17 @@ extern char** environ;
 
 namespace curator::pipeline::e2e {
 
-inline void write_child_config(const World& w, const std::filesystem::path& path) {
+struct ChildOptions {
+  std::string name = "child";      // <name>.json and <name>.log in the world's directory
+  std::vector<std::string> env{};  // extra NAME=value entries
+  std::string profile = "fast";    // "fast": fast_options(); "crash": crash_options()
+  /// Milliseconds since the epoch (system clock) at which the child starts its
+  /// pipeline; 0: at once.
+  long long start_at_ms = 0;
+};
+
+inline void write_child_config(const World& w, const std::filesystem::path& path,
+                               const ChildOptions& options = {}) {
   const auto& c = w.config();
   json::object o;
   o["database_url"] = c.database_url;
@@ -34,6 +46,8 @@ inline void write_child_config(const World& w, const std::filesystem::path& path
   o["token_encryption_key"] = c.token_encryption_key;
   o["contact_url"] = c.contact_url;
   o["data_dir"] = c.data_dir;
+  o["profile"] = options.profile;
+  o["start_at_ms"] = options.start_at_ms;
   std::ofstream(path) << json::serialize(o);
 }
 
@@ -60,7 +74,12 @@ inline void write_child_config(const World& w, const std::filesystem::path& path
   co.redis_url = c.redis_url;
   co.name = json::require_string(o, "redis_name");
   const auto coordination = queue::make_coordination(co);
-  auto pipeline = Pipeline::from_config(c, db, coordination, fast_options());
+  const auto profile = json::require_string(o, "profile");
+  const auto start_at = std::chrono::system_clock::time_point(
+      std::chrono::milliseconds(json::require_int(o, "start_at_ms")));
+  std::this_thread::sleep_until(start_at);
+  auto pipeline = Pipeline::from_config(c, db, coordination,
+                                        profile == "crash" ? crash_options() : fast_options());
   pipeline->start();
   for (;;)
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -69,10 +88,11 @@ inline void write_child_config(const World& w, const std::filesystem::path& path
 /// The child worker process, killed (SIGKILL) on kill() or destruction.
 class ChildWorker {
  public:
-  explicit ChildWorker(const World& w) {
-    const auto config = w.dir().path() / "child.json";
-    write_child_config(w, config);
-    const auto log_path = (w.dir().path() / "child.log").string();
+  explicit ChildWorker(const World& w, const ChildOptions& options = {})
+      : log_path_(w.dir().path() / (options.name + ".log")) {
+    const auto config = w.dir().path() / (options.name + ".json");
+    write_child_config(w, config, options);
+    const auto log_path = log_path_.string();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
@@ -83,6 +103,7 @@ class ChildWorker {
     for (char** e = environ; *e != nullptr; ++e)
       env_text.emplace_back(*e);
     env_text.push_back("CURATOR_PIPELINE_CHILD=" + config.string());
+    env_text.insert(env_text.end(), options.env.begin(), options.env.end());
     std::vector<char*> envp;
     for (auto& s : env_text)
       envp.push_back(s.data());
@@ -99,8 +120,7 @@ class ChildWorker {
 
   bool alive() {
     if (pid_ <= 0) return false;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
       pid_ = -1;
       return false;
     }
@@ -110,13 +130,26 @@ class ChildWorker {
   void kill() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
+    ::waitpid(pid_, &status_, 0);
     pid_ = -1;
+    killed_ = true;
+  }
+  /// Ended by a SIGKILL this object did not send (a failpoint).
+  bool killed_itself() const {
+    return pid_ <= 0 && !killed_ && WIFSIGNALED(status_) && WTERMSIG(status_) == SIGKILL;
+  }
+  std::string log_text() const {
+    std::ifstream in(log_path_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
   }
 
  private:
+  std::filesystem::path log_path_;
   pid_t pid_ = -1;
+  int status_ = 0;
+  bool killed_ = false;
 };
 
 }  // namespace curator::pipeline::e2e

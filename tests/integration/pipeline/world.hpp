@@ -67,6 +67,24 @@ inline PipelineOptions fast_options() {
   return o;
 }
 
+/// Options for the crash tests: the shortest lease that heartbeats still keep
+/// (a killed worker's upload resumes about 2 s later), a dispatch lease that
+/// passes on within 1 s when its holder is killed, and budgets that many
+/// kills of one upload cannot use up.
+inline PipelineOptions crash_options() {
+  PipelineOptions o = fast_options();
+  o.lease = 2s;
+  o.heartbeat = 300ms;
+  o.hash_lock_ttl = 2s;
+  o.retry.interruptions = 1000;
+  o.retry.hash_lock = Delays(20, 1s);
+  o.retry.transient = Delays(20, 0ms);
+  o.leader_ttl = 1s;
+  o.sweep_interval = 200ms;
+  o.redispatch_after = 10s;
+  return o;
+}
+
 /// Unique per test run: titles and image ids never collide on the shared wiki.
 inline std::string run_tag() {
   static const std::string tag = random_hex(8);
@@ -129,7 +147,10 @@ class EventLog {
 
 class World {
  public:
-  explicit World(Mode mode) : mode_(mode) {
+  /// `redis_url`: a private Redis for this world (distributed mode) instead of
+  /// the shared test Redis, for tests that restart or flush it.
+  explicit World(Mode mode, std::string redis_url = {})
+      : mode_(mode), private_redis_(std::move(redis_url)) {
     log::configure(log::Level::warning, log::Format::text);
     if (mode == Mode::embedded) {
       scratch_ = store::test::OnSqlite::make();
@@ -155,7 +176,7 @@ class World {
     pipeline_.reset();
     events_.reset();
     coordination_ = {};
-    if (!redis_name_.empty()) {
+    if (!redis_name_.empty() && private_redis_.empty()) {
       try {
         queue::test_redis::delete_namespace(redis_name_);
       } catch (...) {  // cleanup must not hide the test's result
@@ -169,7 +190,8 @@ class World {
   queue::CoordinationOptions coordination_options() const {
     queue::CoordinationOptions o;
     if (mode_ == Mode::distributed) {
-      o.redis_url = test::require_env("CURATOR_TEST_REDIS_URL");
+      o.redis_url =
+          private_redis_.empty() ? test::require_env("CURATOR_TEST_REDIS_URL") : private_redis_;
       o.name = redis_name_;
     }
     return o;
@@ -305,6 +327,7 @@ class World {
 
  private:
   Mode mode_;
+  std::string private_redis_;
   test::TempDir dir_;
   test::SourceFakes fakes_;
   test::MediaWikiProxy proxy_;
