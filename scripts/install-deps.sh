@@ -22,6 +22,9 @@ service_pkgs=(
   php8.2-cli php8.2-sqlite3 php8.2-intl php8.2-mbstring php8.2-xml php8.2-curl
   php8.2-gd
 )
+# Benchmarks only: the Python client the MediaWiki benchmarks compare against
+# (bench/mediawiki/upload_compare_bench, bench/cli/ingest_compare_bench).
+bench_pkgs=(python3-mwclient)
 
 # mediawiki depends on "apache2 | httpd"; the tests serve it with `php -S`,
 # so a one-file package that provides "httpd" keeps apache2 off the machine.
@@ -47,7 +50,7 @@ CTRL
 fi
 
 missing=()
-for p in "${build_pkgs[@]}" "${service_pkgs[@]}" mediawiki; do
+for p in "${build_pkgs[@]}" "${service_pkgs[@]}" "${bench_pkgs[@]}" mediawiki; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
     missing+=("$p")
   fi
@@ -57,7 +60,7 @@ if [ ${#missing[@]} -gt 0 ] || [ $need_no_httpd -eq 1 ]; then
   $SUDO apt-get -q -o DPkg::Lock::Timeout=900 update
   extra=()
   [ $need_no_httpd -eq 1 ] && extra+=("$no_httpd_deb")
-  $SUDO "${APT[@]}" install "${extra[@]}" "${build_pkgs[@]}" "${service_pkgs[@]}"
+  $SUDO "${APT[@]}" install "${extra[@]}" "${build_pkgs[@]}" "${service_pkgs[@]}" "${bench_pkgs[@]}"
   $SUDO "${APT[@]}" install mediawiki
 fi
 echo "install-deps: all packages present"

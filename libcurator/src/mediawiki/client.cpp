@@ -1,5 +1,7 @@
 #include "curator/mediawiki/client.hpp"
 
+#include <algorithm>
+
 #include "curator/core/error.hpp"
 #include "curator/mediawiki/api_error.hpp"
 #include "curator/mediawiki/titles.hpp"
@@ -196,6 +198,52 @@ bool MediaWikiClient::create_page(std::string_view title, std::string_view text,
     return false;
   }
   return parse_edit_result(answer).changed;
+}
+
+CategoryCreation MediaWikiClient::create_category(std::string_view name, std::string_view text,
+                                                  std::string_view summary) {
+  const auto title = category_title(name);
+  const auto answer = impl_->session.call({"create " + title,
+                                           {{"action", "edit"},
+                                            {"title", title},
+                                            {"text", std::string(text)},
+                                            {"summary", std::string(summary)},
+                                            {"createonly", "1"}},
+                                           true,
+                                           true});
+  if (const auto error = find_api_error(answer);
+      error && error->type == ApiErrorType::article_exists) {
+    return {title, false};
+  }
+  auto result = parse_edit_result(answer);
+  return {result.title.empty() ? title : std::move(result.title), true};
+}
+
+std::vector<LogEvent> MediaWikiClient::deletion_log(std::string_view title, int limit) {
+  if (title.empty()) throw Error(ErrorKind::invalid_input, "deletion log without a title");
+  if (limit < 1 || limit > 500) {
+    throw Error(ErrorKind::invalid_input, "deletion log limit outside 1..500");
+  }
+  return parse_log_events(impl_->session.call({"deletion log " + std::string(title),
+                                               {{"action", "query"},
+                                                {"list", "logevents"},
+                                                {"letype", "delete"},
+                                                {"letitle", std::string(title)},
+                                                {"leprop", "ids|title|type|user|timestamp|comment"},
+                                                {"lelimit", std::to_string(limit)}}}));
+}
+
+std::vector<std::string> MediaWikiClient::deleted_categories(
+    const std::vector<std::string>& names) {
+  std::vector<std::string> deleted;
+  for (const auto& name : names) {
+    const auto log = deletion_log(category_title(name), 50);
+    if (std::any_of(log.begin(), log.end(),
+                    [](const LogEvent& e) { return e.action == "delete"; })) {
+      deleted.push_back(name);
+    }
+  }
+  return deleted;
 }
 
 UploadReply MediaWikiClient::upload_chunk(const ChunkRequest& chunk) {

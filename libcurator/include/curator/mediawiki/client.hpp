@@ -175,6 +175,17 @@ class CURATOR_API MediaWikiClient {
   bool null_edit(std::string_view title, std::string_view summary = "null edit");
   /// createonly=1: true when created, false when the page already existed.
   bool create_page(std::string_view title, std::string_view text, std::string_view summary);
+  /// Creates Category:<name> (see category_title) with createonly=1; an
+  /// existing category is left as it is and reported with created = false.
+  /// Other refusals (blacklist, protection) throw ApiException.
+  CategoryCreation create_category(std::string_view name, std::string_view text,
+                                   std::string_view summary = "Create category");
+  /// list=logevents&letype=delete for one title, newest first, at most `limit`.
+  std::vector<LogEvent> deletion_log(std::string_view title, int limit = 10);
+  /// The names whose category was ever deleted (a "delete" entry in the
+  /// deletion log, as upstream checks; a later restore does not clear it), in
+  /// input order. One request per name.
+  std::vector<std::string> deleted_categories(const std::vector<std::string>& names);
 
   // --- Upload protocol steps (ChunkedUpload drives them) ------------------
 
