@@ -69,14 +69,30 @@ void ChunkedUpload::prepare() {
                 "file_changed");
   }
   session_.file_size = size;
+  // A new upload's SHA-1 the caller knows (hashed while downloading) is
+  // trusted for now: the wiki reports the assembled file's SHA-1 before the
+  // publish, and verify_stash() checks the bytes against it; hashing the
+  // file again here would double the upload's CPU cost for nothing. A
+  // resumed session is checked now: the stash already holds its bytes, so
+  // the wiki's SHA-1 would only confirm the session, not this file.
+  if (session_.sha1.empty()) {
+    session_.sha1 = http::sha1_file_hex(file_);
+    sha1_checked_ = true;
+  } else if (resumed) {
+    check_given_sha1();
+  }
+}
+
+void ChunkedUpload::check_given_sha1() {
+  if (sha1_checked_) return;
   const auto actual = http::sha1_file_hex(file_);
-  if (!session_.sha1.empty() && session_.sha1 != actual) {
+  sha1_checked_ = true;
+  if (actual != session_.sha1) {
     // Upstream hashed bytes it had not flushed; never publish other bytes
     // than the ones the duplicate check looked at.
     throw Error(ErrorKind::invalid_input,
                 "the file's SHA-1 is not the one given for it (" + actual + ")", "file_changed");
   }
-  session_.sha1 = actual;
 }
 
 void ChunkedUpload::restart(const std::string& why) {
@@ -227,7 +243,10 @@ void ChunkedUpload::verify_stash(const UploadReply& reply) {
     throw StashMismatch{"the stash holds " + std::to_string(*reply.size) + " bytes, not " +
                         std::to_string(session_.file_size)};
   }
-  if (reply.sha1 && *reply.sha1 != session_.sha1) {
+  if (!reply.sha1) {
+    check_given_sha1();  // the wiki did not say: look at the bytes here
+  } else if (*reply.sha1 != session_.sha1) {
+    check_given_sha1();  // a wrong given SHA-1 is the caller's error, not a lost stash
     throw StashMismatch{"the stashed file's SHA-1 is " + *reply.sha1 + ", not " + session_.sha1};
   }
 }

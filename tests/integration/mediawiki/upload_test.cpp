@@ -101,6 +101,35 @@ TEST_CASE("chunked upload with async assembly and publish, polled with checkstat
   CHECK(stages == expected);
 }
 
+TEST_CASE("a given SHA-1 is checked against the stash: a wrong one fails before the publish") {
+  test::TempDir dir;
+  auto admin = test::admin_client();
+  for (const bool async : {false, true}) {
+    CAPTURE(async);
+    const auto file = test::make_png(dir, 1500000);  // 2 chunks of 1 MiB
+    const auto name = test::unique_name(async ? "wrong sha1 async" : "wrong sha1 sync");
+    // Right SHA-1: trusted up front, confirmed by the wiki's, published.
+    const auto right = http::sha1_file_hex(file);
+    const auto ok = ChunkedUpload(admin, file, name + " ok.png", small_chunks(async), right).run();
+    check_on_wiki(admin, ok, file);
+    // Wrong SHA-1 (say the caller hashed bytes it had not flushed): the
+    // wiki's SHA-1 of the stash differs, the file is hashed, and the upload
+    // stops with file_changed instead of publishing or starting again.
+    const auto other = test::make_png(dir, 1500001);
+    const std::string wrong(40, 'a');
+    ChunkedUpload upload(admin, other, name, small_chunks(async), wrong);
+    try {
+      upload.run();
+      FAIL("an upload with a wrong SHA-1 was published");
+    } catch (const Error& e) {
+      CHECK(e.code() == "file_changed");
+      CHECK(e.kind() == ErrorKind::invalid_input);
+    }
+    CHECK(upload.session().restarts == 0);
+    CHECK_FALSE(admin.image_info(name).has_value());
+  }
+}
+
 TEST_CASE("the same bytes again: duplicate under a new name, nochange under the same") {
   test::TempDir dir;
   auto admin = test::admin_client();

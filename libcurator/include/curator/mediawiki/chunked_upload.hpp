@@ -57,6 +57,10 @@ class CURATOR_API ChunkedUpload {
  public:
   /// A new upload of `file` as File:<file_name>. `sha1` is the file's SHA-1
   /// when already known (hashed while downloading); empty: hashed here once.
+  /// A given SHA-1 is checked against the one the wiki reports for the
+  /// assembled stash (the file is hashed here only when they differ or the
+  /// wiki reports none): a wrong one fails with "file_changed" before the
+  /// publish.
   ChunkedUpload(MediaWikiClient& client, std::filesystem::path file, std::string file_name,
                 ChunkedUploadOptions options = {}, std::string sha1 = {});
   /// Resumes a stored session for the same file.
@@ -87,12 +91,14 @@ class CURATOR_API ChunkedUpload {
   void restart(const std::string& why);
   void progress();
   void prepare();
+  void check_given_sha1();
 
   MediaWikiClient& client_;
   std::filesystem::path file_;
   ChunkedUploadOptions options_;
   UploadSession session_;
   int resyncs_ = 0;
+  bool sha1_checked_ = false;  // session_.sha1 was computed from the file here
 };
 
 }  // namespace curator::mediawiki
