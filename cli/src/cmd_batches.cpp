@@ -7,6 +7,7 @@
 #include "curator/service/batches.hpp"
 #include "curator/service/wire.hpp"
 #include "exit_codes.hpp"
+#include "uploads.hpp"
 
 namespace curator::cli {
 namespace {
@@ -93,8 +94,11 @@ int run_batch_show(Context& ctx, const BatchIdOptions& options) {
 int run_retry(Context& ctx, const BatchIdOptions& options) {
   const auto creds = ctx.require_credentials();
   const auto actor = ctx.actor();
-  const auto copy =
-      service::BatchService(ctx.database()).retry(options.id, actor, ctx.sealed(creds.credentials));
+  // The copies are paced like first uploads: each gets the user's next slot.
+  LocalPipeline local(ctx);
+  const auto copy = service::BatchService(ctx.database())
+                        .retry(options.id, actor, ctx.sealed(creds.credentials),
+                               local.get().scheduler().retry_schedule(actor.userid));
   if (ctx.out().json()) {
     ctx.out().object(json::object{{"event", "retried"},
                                   {"batch", options.id},
