@@ -79,7 +79,7 @@ std::string stop_key(const std::string& name) {
   return "{" + name + "}:bench:stop";
 }
 
-// Worker: prints "ready", then "<upload id> <latency ns> <done ns>" per task.
+// Worker: prints "ready", then "<upload id> <latency ns> <held at ns>" per acked task.
 int work(const Args& a) {
   auto pool = make_pool(a.redis);
   auto queue = make_redis_task_queue(pool, a.name);
@@ -90,20 +90,24 @@ int work(const Args& a) {
   std::vector<std::string> lines;
   lines.reserve(static_cast<std::size_t>(a.tasks));
   // Each call acks the previous batch and fetches the next: one round trip.
+  // A task counts once its ack succeeded; its time is when the worker held it
+  // (the call that acks the last batch may then wait for more work).
   std::vector<Delivery> running;
-  std::vector<long long> started;
+  std::vector<long long> latency, held;
   for (;;) {
     auto batch = queue->ack_and_fetch(running, consumer, a.batch, std::chrono::milliseconds(50));
-    const auto done = now_ns();
     for (std::size_t i = 0; i < running.size(); ++i) {
       if (!batch.acked[i]) continue;
-      lines.push_back(std::to_string(running[i].task.upload_id) + " " + std::to_string(started[i]) +
-                      " " + std::to_string(done));
+      lines.push_back(std::to_string(running[i].task.upload_id) + " " + std::to_string(latency[i]) +
+                      " " + std::to_string(held[i]));
     }
     running = std::move(batch.deliveries);
-    started.clear();
-    for (const auto& d : running)
-      started.push_back(now_ns() - std::atoll(d.task.edit_group_id.c_str()));
+    latency.clear();
+    held.clear();
+    for (const auto& d : running) {
+      held.push_back(now_ns());
+      latency.push_back(held.back() - std::atoll(d.task.edit_group_id.c_str()));
+    }
     if (running.empty()) {
       auto lease = pool->acquire();
       if (!lease->command({"GET", stop_key(a.name)}).is_nil()) break;
@@ -220,8 +224,8 @@ int publish(Args a) {
   const double seconds = static_cast<double>(last - first) / 1e9;
   std::printf(
       "queue_drain_bench: %d tasks, %d worker processes, batch %zu, %s\n"
-      "  published in %.3f s; drained %zu tasks (%zu distinct, %zu duplicates) in %.3f s = "
-      "%.0f tasks/s\n",
+      "  published in %.3f s; %zu tasks acked (%zu distinct, %zu duplicates), the last one held "
+      "%.3f s after the first publish = %.0f tasks/s\n",
       a.tasks, a.workers, a.batch,
       a.rate > 0 ? ("steady " + std::to_string(static_cast<long>(a.rate)) + " tasks/s").c_str()
                  : "burst",
