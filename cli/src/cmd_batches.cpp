@@ -94,13 +94,14 @@ int run_batch_show(Context& ctx, const BatchIdOptions& options) {
 int run_retry(Context& ctx, const RetryOptions& options) {
   const auto creds = ctx.require_credentials();
   const auto actor = ctx.actor();
-  // Like `ingest`, a retry uploads what it queued unless told not to: the
-  // pipeline exists first so the copies' events go on its bus.
-  std::optional<LocalPipeline> local;
-  if (!options.no_wait) local.emplace(ctx);
-  const auto events = local ? local->get().environment().events : shared_event_bus(ctx.config());
-  const auto copy = service::BatchService(ctx.database(), events)
-                        .retry(options.id, actor, ctx.sealed(creds.credentials));
+  // Like `ingest`, a retry uploads what it queued unless told not to. The
+  // pipeline exists first either way: its scheduler paces the copies like
+  // first uploads (each gets the user's next slot), and their events go on
+  // its bus.
+  LocalPipeline local(ctx);
+  const auto copy = service::BatchService(ctx.database(), local.get().environment().events)
+                        .retry(options.id, actor, ctx.sealed(creds.credentials),
+                               local.get().scheduler().retry_schedule(actor.userid));
   if (ctx.out().json()) {
     ctx.out().object(json::object{{"event", "retried"},
                                   {"batch", options.id},
@@ -110,14 +111,14 @@ int run_retry(Context& ctx, const RetryOptions& options) {
     ctx.out().line(fmt::format("Copied {} uploads of batch {} into batch {}.",
                                copy.upload_ids.size(), options.id, copy.batch_id));
   }
-  if (!local) {
+  if (options.no_wait) {
     ctx.out().note(
         fmt::format("Upload them with `curatorctl batch resume {}` (or a running "
                     "`curatorctl worker`).",
                     copy.batch_id));
     return kExitOk;
   }
-  return upload_batch(ctx, *local, copy.batch_id);
+  return upload_batch(ctx, local, copy.batch_id);
 }
 
 int run_cancel(Context& ctx, const BatchIdOptions& options) {

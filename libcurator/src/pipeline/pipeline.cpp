@@ -8,6 +8,7 @@
 #include "curator/core/log.hpp"
 #include "curator/pipeline/events.hpp"
 #include "curator/store/uploads.hpp"
+#include "pipeline/dead_letters.hpp"
 #include "pipeline/failpoint.hpp"
 
 namespace curator::pipeline {
@@ -37,11 +38,8 @@ Pipeline::Pipeline(JobEnvironment environment, std::shared_ptr<queue::TaskQueue>
       scheduler_(env_, [this] { wake(); }) {
   if (run_.name.empty()) run_.name = default_name();
   if (!run_.check) run_.check = userinfo_check(env_);
-  tasks_->set_dead_letter_handler([](const queue::DeadLetter& dead) {
-    // The database decides what is left to do: the row's own budgets
-    // (interruptions, retries) end it if it keeps failing.
-    log::error(kLog, fmt::format("upload {}: the queue gave up on its task: {}",
-                                 dead.task.upload_id, dead.reason));
+  tasks_->set_dead_letter_handler([this](const queue::DeadLetter& dead) {
+    if (detail::fail_dead_letter(env_, dead)) dispatcher_.done(dead.task.upload_id);
   });
 }
 

@@ -49,6 +49,17 @@ store::CreatedRows UploadScheduler::schedule_in_new_batch(std::string_view useri
   return created;
 }
 
+store::CopySchedule UploadScheduler::retry_schedule(std::string_view userid,
+                                                    std::optional<queue::Rate> rate) const {
+  if (!env_.rates) return {};
+  if (!rate && env_.user_rates) rate = env_.user_rates->cached(userid);
+  return [rates = env_.rates, database = env_.database, user = std::string(userid),
+          r = rate.value_or(queue::kDefaultRate)] {
+    // Slots are whole seconds in the database; round up so none is early.
+    return std::chrono::ceil<std::chrono::seconds>(rates->reserve_at(user, r, database->now()));
+  };
+}
+
 std::vector<store::Id> UploadScheduler::schedule_at_rate(
     store::Id batch_id, std::string_view userid, std::string_view handler,
     const Credentials& credentials, std::vector<store::NewUpload> items, queue::Rate rate) {

@@ -4,6 +4,7 @@
 
 #include "curator/core/error.hpp"
 #include "curator/core/log.hpp"
+#include "pipeline/dead_letters.hpp"
 
 namespace curator::pipeline {
 
@@ -81,7 +82,10 @@ void WorkerPool::work(int index) {
     jobs_.fetch_add(1);
     try {
       if (report.result == JobResult::not_claimed && stop_.load()) {
-        tasks_->nack(*delivery, "the worker stopped before starting it");
+        // nack() hands back the dead letter it makes instead of reporting it.
+        if (auto dead = tasks_->nack(*delivery, "the worker stopped before starting it")) {
+          detail::fail_dead_letter(env_, *dead);
+        }
       } else {
         tasks_->ack(*delivery);
       }

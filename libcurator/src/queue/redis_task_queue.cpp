@@ -22,6 +22,7 @@ namespace {
 constexpr std::string_view kGroup = "workers";
 constexpr std::size_t kWakeCap = 1024;
 constexpr std::size_t kPublishChunkTasks = 256;
+constexpr std::size_t kAckChunk = 256;
 constexpr std::chrono::milliseconds kMaxPoll{1000};
 
 std::string script(std::string_view helpers, std::string_view more, std::string_view body) {
@@ -56,7 +57,7 @@ class RedisTaskQueue final : public TaskQueue {
         dead_len_(std::to_string(std::max<std::size_t>(options.dead_letter_history, 1))),
         wake_cap_(std::to_string(kWakeCap)),
         publish_(script(detail::kTaskLuaHelpers, "", detail::kPublishLua)),
-        fetch_(script(detail::kTaskLuaHelpers, "", detail::kFetchLua)),
+        fetch_(script(detail::kTaskLuaHelpers, detail::kOwnedLua, detail::kFetchLua)),
         ack_(script(detail::kTaskLuaHelpers, detail::kOwnedLua, detail::kAckLua)),
         touch_(script(detail::kTaskLuaHelpers, detail::kOwnedLua, detail::kTouchLua)),
         nack_(script(detail::kTaskLuaHelpers, detail::kOwnedLua, detail::kNackLua)),
@@ -89,32 +90,82 @@ class RedisTaskQueue final : public TaskQueue {
 
   std::optional<Delivery> fetch(std::string_view consumer,
                                 std::chrono::milliseconds timeout) override {
+    auto got = fetch_many(consumer, 1, timeout);
+    if (got.empty()) return std::nullopt;
+    return std::move(got.front());
+  }
+
+  std::vector<Delivery> fetch_many(std::string_view consumer, std::size_t max,
+                                   std::chrono::milliseconds timeout) override {
+    return ack_and_fetch({}, consumer, max, timeout).deliveries;
+  }
+
+  AckedBatch ack_and_fetch(std::span<const Delivery> done, std::string_view consumer,
+                           std::size_t max, std::chrono::milliseconds timeout) override {
     detail::validate_consumer(consumer);
+    detail::validate_batch(max);
+    AckedBatch out;
+    out.acked.assign(done.size(), false);
+    if (done.size() > kAckChunk) {
+      out.acked = ack_many(done);
+      done = {};
+    }
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     const auto poll = std::min(
         kMaxPoll, std::max(std::chrono::milliseconds(10), options_.visibility_timeout / 4));
+    const auto batch = std::to_string(max);
+    bool woken = false;
     while (!closed_.load()) {
-      if (auto found = fetch_once(consumer)) return found;
+      out.deliveries = fetch_once(consumer, batch, woken, done, out.acked);
+      done = {};  // acked (or refused) by the first call
+      if (!out.deliveries.empty()) return out;
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
+      if (left.count() <= 0) return out;
       // Sleep in Redis until a publish leaves a token (or a little later, to
       // look for deliveries that ran out of time).
       const auto wait = std::min(left, poll);
       const auto seconds = fmt::format("{:.3f}", static_cast<double>(wait.count()) / 1000.0);
       const std::string_view blpop[] = {"BLPOP", wake_, seconds};
       auto lease = pool_->acquire();
-      lease->command(blpop, wait);
+      woken = !lease->command(blpop, wait).is_nil();
     }
-    return std::nullopt;
+    return out;
   }
 
   bool ack(const Delivery& delivery) override {
-    if (!is_stream_id(delivery.receipt)) return false;
-    const auto count = std::to_string(delivery.delivery_count);
+    return ack_many(std::span<const Delivery>(&delivery, 1)).front();
+  }
+
+  std::vector<bool> ack_many(std::span<const Delivery> deliveries) override {
+    std::vector<bool> out(deliveries.size(), false);
+    std::vector<std::string> counts;
+    std::vector<std::size_t> sent;
+    counts.reserve(deliveries.size());
+    for (std::size_t i = 0; i < deliveries.size(); ++i) {
+      if (!is_stream_id(deliveries[i].receipt)) continue;
+      counts.push_back(std::to_string(deliveries[i].delivery_count));
+      sent.push_back(i);
+    }
+    // One script call per chunk: a round trip for many acks, and no script
+    // runs long enough to stall Redis.
     auto lease = pool_->acquire();
-    return lease->eval(ack_, {dispatch_}, {kGroup, delivery.receipt, delivery.consumer, count})
-               .integer() == 1;
+    for (std::size_t start = 0; start < sent.size(); start += kAckChunk) {
+      const auto end = std::min(sent.size(), start + kAckChunk);
+      std::vector<std::string_view> args{kGroup};
+      for (std::size_t k = start; k < end; ++k) {
+        const auto& d = deliveries[sent[k]];
+        args.push_back(d.receipt);
+        args.push_back(d.consumer);
+        args.push_back(counts[k]);
+      }
+      const std::string_view keys[] = {dispatch_};
+      const auto reply = lease->eval(ack_, keys, args);
+      const auto& flags = reply.array();
+      for (std::size_t k = start; k < end && k - start < flags.size(); ++k)
+        out[sent[k]] = flags[k - start].integer() == 1;
+    }
+    return out;
   }
 
   std::optional<DeadLetter> nack(const Delivery& delivery, std::string_view reason) override {
@@ -176,40 +227,71 @@ class RedisTaskQueue final : public TaskQueue {
   void close() override { closed_.store(true); }
 
  private:
-  std::optional<Delivery> fetch_once(std::string_view consumer) {
+  // One fetch script call; the acks of `done` go with it (flags into `acked`,
+  // whose size is done.size()).
+  std::vector<Delivery> fetch_once(std::string_view consumer, const std::string& batch, bool woken,
+                                   std::span<const Delivery> done, std::vector<bool>& acked) {
+    std::vector<std::string> counts;
+    std::vector<std::size_t> sent;
+    std::vector<std::string_view> args{kGroup,          consumer,  min_idle_, max_deliveries_,
+                                       backlog_prefix_, dead_len_, batch,     woken ? "1" : "0"};
+    counts.reserve(done.size());
+    for (std::size_t i = 0; i < done.size(); ++i) {
+      if (!is_stream_id(done[i].receipt)) continue;
+      counts.push_back(std::to_string(done[i].delivery_count));
+      sent.push_back(i);
+    }
+    for (std::size_t k = 0; k < sent.size(); ++k) {
+      args.push_back(done[sent[k]].receipt);
+      args.push_back(done[sent[k]].consumer);
+      args.push_back(counts[k]);
+    }
     RedisReply reply;
     {
+      const std::string_view keys[] = {dispatch_, ring_, wake_, dead_};
       auto lease = pool_->acquire();
-      reply =
-          lease->eval(fetch_, {dispatch_, ring_, wake_, dead_},
-                      {kGroup, consumer, min_idle_, max_deliveries_, backlog_prefix_, dead_len_});
+      reply = lease->eval(fetch_, keys, args);
     }
-    const auto& a = reply.array();
-    if (a.size() < 4) throw Error(ErrorKind::permanent, "malformed fetch reply", "redis_error");
+    const auto& all = reply.array();
+    if (all.empty()) throw Error(ErrorKind::permanent, "malformed fetch reply", "redis_error");
+    const auto flags = static_cast<std::size_t>(std::max(0LL, all[0].integer()));
+    if (flags != sent.size() || all.size() < flags + 2) {
+      throw Error(ErrorKind::permanent, "malformed fetch reply", "redis_error");
+    }
+    for (std::size_t k = 0; k < flags; ++k)
+      acked[sent[k]] = all[1 + k].integer() == 1;
+    const auto a = std::span<const RedisReply>(all).subspan(1 + flags);
+    const auto n = static_cast<std::size_t>(std::max(0LL, a[0].integer()));
+    if (a.size() < 1 + 3 * n)
+      throw Error(ErrorKind::permanent, "malformed fetch reply", "redis_error");
     std::vector<DeadLetter> dead;
-    for (std::size_t i = 4; i + 1 < a.size(); i += 2) {
+    for (std::size_t i = 1 + 3 * n; i + 1 < a.size(); i += 2) {
       const auto deliveries = static_cast<int>(a[i + 1].integer());
       dead.push_back(DeadLetter{detail::decode_task(a[i].text()).value_or(Task{}), deliveries,
                                 detail::expiry_reason(deliveries)});
     }
-    report(dead);
-    if (a[0].integer() != 1) return std::nullopt;
-    Delivery d;
-    d.receipt = a[1].text();
-    d.consumer = std::string(consumer);
-    d.delivery_count = static_cast<int>(a[2].integer());
-    auto task = detail::decode_task(a[3].text());
-    if (!task) {
-      // Written by something else than this queue: bury it where operators
-      // can see it rather than hand garbage to a worker.
-      const auto count = std::to_string(d.delivery_count);
-      const auto why = std::string("the task entry could not be decoded");
-      nack_entry(d, count, "0", why);
-      report({DeadLetter{Task{}, d.delivery_count, why}});
-      return std::nullopt;
+    std::vector<Delivery> out;
+    out.reserve(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      Delivery d;
+      d.receipt = a[1 + 3 * k].text();
+      d.consumer = std::string(consumer);
+      d.delivery_count = static_cast<int>(a[2 + 3 * k].integer());
+      auto task = detail::decode_task(a[3 + 3 * k].text());
+      if (!task) {
+        // Written by something else than this queue: bury it where operators
+        // can see it rather than hand garbage to a worker.
+        const auto count = std::to_string(d.delivery_count);
+        const auto why = std::string("the task entry could not be decoded");
+        nack_entry(d, count, "0", why);
+        dead.push_back(DeadLetter{Task{}, d.delivery_count, why});
+        continue;
+      }
+      d.task = std::move(*task);
+      out.push_back(std::move(d));
     }
-    d.task = std::move(*task);
-    return d;
+    report(dead);
+    return out;
   }
 
   int nack_entry(const Delivery& d, const std::string& count, std::string_view max,

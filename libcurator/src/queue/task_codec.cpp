@@ -71,6 +71,12 @@ void validate_consumer(std::string_view consumer) {
   }
 }
 
+void validate_batch(std::size_t max) {
+  if (max < 1 || max > kMaxFetchBatch) {
+    refuse(fmt::format("a fetch batch must ask for 1 to {} tasks, not {}", kMaxFetchBatch, max));
+  }
+}
+
 void validate_options(const TaskQueueOptions& options) {
   if (options.visibility_timeout.count() <= 0) {
     throw Error(ErrorKind::invalid_input, "the visibility timeout must be positive");

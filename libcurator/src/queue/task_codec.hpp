@@ -15,6 +15,7 @@ namespace curator::queue::detail {
 /// Throws Error(invalid_input) naming the field and the limit.
 void validate_task(const Task& task);
 void validate_consumer(std::string_view consumer);
+void validate_batch(std::size_t max);
 void validate_options(const TaskQueueOptions& options);
 
 /// Dead-letter reasons, worded the same by both implementations.

@@ -44,45 +44,71 @@ return n
 )lua";
 
 // KEYS: dispatch, ring, wake, dead.
-// ARGV: group, consumer, min idle ms, max deliveries, backlog prefix, dead maxlen.
-// Returns {found, id, deliveries, encoded task, dead task, dead deliveries, ...}.
-// First a delivery idle past the visibility timeout (XAUTOCLAIM), dead-lettered
-// when it has used its deliveries; otherwise the next user's turn: the user
-// moves to the back of the ring, one task moves from their backlog into the
-// dispatch stream and is read by this consumer at once, so the stream never
-// holds undelivered entries and the ring alone decides the order.
+// ARGV: group, consumer, min idle ms, max deliveries, backlog prefix, dead
+// maxlen, batch size, wake tokens the caller already took (0 or 1: its BLPOP
+// returned one), then (id, consumer, deliveries) per delivery to ack first
+// (the previous batch's: one round trip for both).
+// Returns {a, ack flag (a times), n, id, deliveries, encoded task (n times),
+// dead task, dead deliveries, ...}. First deliveries idle past the visibility timeout
+// (XAUTOCLAIM), dead-lettered when they have used their deliveries; then
+// users' turns for the rest of the batch: each turn moves the user to the back
+// of the ring and one task from their backlog into the dispatch stream. The
+// moved tasks are read by this consumer at once (one XREADGROUP COUNT n), so
+// the stream never holds undelivered entries and the ring alone decides the
+// order.
 inline constexpr std::string_view kFetchLua = R"lua(
 local dispatch, ring, wake, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local group, consumer, min_idle = ARGV[1], ARGV[2], ARGV[3]
 local max_deliveries, prefix, dead_len = tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local want, taken = tonumber(ARGV[7]), tonumber(ARGV[8])
+local out = {0}
+for i = 9, #ARGV, 3 do
+  local acked = 0
+  if owned(dispatch, group, ARGV[i], ARGV[i + 1], ARGV[i + 2]) then
+    redis.call('XACK', dispatch, group, ARGV[i])
+    redis.call('XDEL', dispatch, ARGV[i])
+    acked = 1
+  end
+  out[1] = out[1] + 1
+  out[#out + 1] = acked
+end
 if redis.call('EXISTS', dispatch) == 0 then
   redis.call('XGROUP', 'CREATE', dispatch, group, '0', 'MKSTREAM')
 end
-local out = {0, '', 0, ''}
+local got, buried = {}, {}
+local n = 0
 local cursor = '0-0'
 repeat
-  local claimed = redis.call('XAUTOCLAIM', dispatch, group, consumer, min_idle, cursor, 'COUNT', 1)
+  local claimed = redis.call('XAUTOCLAIM', dispatch, group, consumer, min_idle, cursor,
+                             'COUNT', want - n)
   cursor = claimed[1]
-  local entry = claimed[2][1]
-  if entry then
-    local id, fields = entry[1], entry[2]
-    local pending = redis.call('XPENDING', dispatch, group, id, id, 1)[1]
-    local total = tonumber(field(fields, 'd') or '0') + pending[4]
-    local task = field(fields, 't') or ''
-    if total > max_deliveries then
-      redis.call('XACK', dispatch, group, id)
-      redis.call('XDEL', dispatch, id)
-      redis.call('XADD', dead, 'MAXLEN', '~', dead_len, '*', 't', task, 'n', total - 1, 'r', 'expired')
-      out[#out + 1] = task
-      out[#out + 1] = total - 1
-    else
-      out[1], out[2], out[3], out[4] = 1, id, total, task
-      return out
+  local entries = claimed[2]
+  for i = 1, #entries do
+    local entry = entries[i]
+    if entry then
+      local id, fields = entry[1], entry[2]
+      local pending = redis.call('XPENDING', dispatch, group, id, id, 1)[1]
+      local total = tonumber(field(fields, 'd') or '0') + pending[4]
+      local task = field(fields, 't') or ''
+      if total > max_deliveries then
+        redis.call('XACK', dispatch, group, id)
+        redis.call('XDEL', dispatch, id)
+        redis.call('XADD', dead, 'MAXLEN', '~', dead_len, '*', 't', task, 'n', total - 1,
+                   'r', 'expired')
+        buried[#buried + 1] = task
+        buried[#buried + 1] = total - 1
+      else
+        local at = #got
+        got[at + 1], got[at + 2], got[at + 3] = id, total, task
+        n = n + 1
+      end
     end
   end
-until cursor == '0-0'
-local user = redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
-while user do
+until cursor == '0-0' or n >= want
+local moved = 0
+while n + moved < want do
+  local user = redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+  if not user then break end
   local backlog = prefix .. user
   local item = redis.call('LPOP', backlog)
   if redis.call('LLEN', backlog) == 0 then redis.call('LREM', ring, -1, user) end
@@ -91,15 +117,31 @@ while user do
     local prior, task = '0', item
     if colon then prior, task = string.sub(item, 1, colon - 1), string.sub(item, colon + 1) end
     redis.call('XADD', dispatch, '*', 'u', user, 'd', prior, 't', task)
-    local got = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', 1, 'STREAMS', dispatch, '>')
-    local e = got[1][2][1]
-    out[1], out[2], out[3], out[4] = 1, e[1], tonumber(field(e[2], 'd') or '0') + 1, field(e[2], 't') or ''
-    return out
+    moved = moved + 1
   end
-  user = redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
 end
--- Nothing waits, so every wake token is stale; a later publish adds fresh ones.
-redis.call('DEL', wake)
+if moved > 0 then
+  local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', moved,
+                          'STREAMS', dispatch, '>')
+  for _, e in ipairs(read[1][2]) do
+    local at = #got
+    got[at + 1], got[at + 2], got[at + 3] = e[1], tonumber(field(e[2], 'd') or '0') + 1,
+                                            field(e[2], 't') or ''
+    n = n + 1
+  end
+end
+-- Nothing waits any more, so every wake token is stale (a later publish adds
+-- fresh ones). Otherwise each task moved from a backlog here used up the
+-- token its publish left (one of them possibly already taken by the caller's
+-- BLPOP); left behind, they would wake idle fetchers for nothing.
+if redis.call('LLEN', ring) == 0 then
+  redis.call('DEL', wake)
+elseif moved > taken then
+  redis.call('LTRIM', wake, moved - taken, -1)
+end
+out[#out + 1] = n
+for i = 1, #got do out[#out + 1] = got[i] end
+for i = 1, #buried do out[#out + 1] = buried[i] end
 return out
 )lua";
 
@@ -119,12 +161,20 @@ local function owned(dispatch, group, id, consumer, expected)
 end
 )lua";
 
-// KEYS: dispatch. ARGV: group, id, consumer, deliveries.
+// KEYS: dispatch. ARGV: group, then (id, consumer, deliveries) per delivery.
+// Returns 1 (acked) or 0 (not owned) per delivery, in order.
 inline constexpr std::string_view kAckLua = R"lua(
-if not owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4]) then return 0 end
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-redis.call('XDEL', KEYS[1], ARGV[2])
-return 1
+local out = {}
+for i = 2, #ARGV, 3 do
+  if owned(KEYS[1], ARGV[1], ARGV[i], ARGV[i + 1], ARGV[i + 2]) then
+    redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+    redis.call('XDEL', KEYS[1], ARGV[i])
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out
 )lua";
 
 // KEYS: dispatch. ARGV: group, id, consumer, deliveries.

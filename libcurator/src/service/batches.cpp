@@ -124,7 +124,8 @@ BatchDetail BatchService::show(store::Id batch_id) {
 }
 
 store::RetryCopy BatchService::retry(store::Id batch_id, const Actor& actor,
-                                     const std::optional<std::string>& access_token) {
+                                     const std::optional<std::string>& access_token,
+                                     const store::CopySchedule& schedule) {
   check_actor(actor);
   owned_batch(batch_id, actor, true);
   store::UploadRepository uploads(*db_);
@@ -136,7 +137,7 @@ store::RetryCopy BatchService::retry(store::Id batch_id, const Actor& actor,
   std::optional<store::RetryCopy> copy;
   if (!ids.empty()) {
     store::UserRepository(*db_).upsert(actor.userid, actor.username);
-    copy = uploads.copy_to_new_batch(ids, actor.userid, access_token);
+    copy = uploads.copy_to_new_batch(ids, actor.userid, access_token, schedule);
   }
   if (!copy) throw Error(ErrorKind::conflict, std::string(kNoFailedUploads), "nothing_to_retry");
   if (events_) {

@@ -37,7 +37,8 @@ std::string batch_owner(Connection& c, Id batch_id) {
 /// `userid`, queued, with the new token. Labels are copied as stored, byte for byte.
 std::optional<RetryCopy> copy_rows(Connection& c, std::string_view userid,
                                    const std::optional<std::string>& token, TimePoint now,
-                                   const std::string& selection, const Params& selection_params) {
+                                   const std::string& selection, const Params& selection_params,
+                                   const CopySchedule& schedule) {
   const auto count =
       c.query_int("SELECT COUNT(*) FROM upload_requests r WHERE " + selection, selection_params);
   if (count == 0) return std::nullopt;
@@ -61,6 +62,13 @@ std::optional<RetryCopy> copy_rows(Connection& c, std::string_view userid,
       c.query("SELECT id FROM upload_requests WHERE batchid = ? ORDER BY id", {batch.id}, 1);
   for (const auto& r : rows)
     copy.upload_ids.push_back(detail::int_of(r[0], "id"));
+  if (schedule) {
+    // Before the commit: the dispatcher never sees a copy without its slot.
+    for (const auto id : copy.upload_ids) {
+      c.execute("UPDATE upload_requests SET not_before = ? WHERE id = ?",
+                {detail::sql_time(schedule()), id});
+    }
+  }
   return copy;
 }
 
@@ -152,7 +160,8 @@ std::int64_t UploadRepository::expire_sessions(const std::vector<Id>& ids) {
 }
 
 std::optional<RetryCopy> UploadRepository::copy_failed_to_new_batch(
-    Id batch_id, std::string_view userid, const std::optional<std::string>& access_token) {
+    Id batch_id, std::string_view userid, const std::optional<std::string>& access_token,
+    const CopySchedule& schedule) {
   detail::check_varchar("userid", userid, 255, false);
   if (access_token) detail::check_text("access_token", *access_token);
   const auto now = db_->now();
@@ -161,7 +170,7 @@ std::optional<RetryCopy> UploadRepository::copy_failed_to_new_batch(
     detail::Transaction tx(c);
     if (batch_owner(c, batch_id) != userid) permission_denied();
     out = copy_rows(c, userid, access_token, now, "r.batchid = ? AND r.status = 'failed'",
-                    {batch_id});
+                    {batch_id}, schedule);
     tx.commit();
   });
   return out;
@@ -169,7 +178,7 @@ std::optional<RetryCopy> UploadRepository::copy_failed_to_new_batch(
 
 std::optional<RetryCopy> UploadRepository::copy_to_new_batch(
     const std::vector<Id>& ids, std::string_view userid,
-    const std::optional<std::string>& access_token) {
+    const std::optional<std::string>& access_token, const CopySchedule& schedule) {
   detail::check_varchar("userid", userid, 255, false);
   if (access_token) detail::check_text("access_token", *access_token);
   const auto usable = detail::usable_ids(ids);
@@ -184,7 +193,7 @@ std::optional<RetryCopy> UploadRepository::copy_to_new_batch(
     out = copy_rows(c, userid, access_token, now,
                     "r.id IN (" + detail::parameter_list(usable.size()) +
                         ") AND r.status IN ('failed', 'cancelled')",
-                    Params(usable.begin(), usable.end()));
+                    Params(usable.begin(), usable.end()), schedule);
     tx.commit();
   });
   return out;

@@ -7,6 +7,7 @@
 // (the server's UPLOAD_SLICE, curatorctl ingest) call this; it runs no work.
 
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +39,14 @@ class CURATOR_API UploadScheduler {
   store::CreatedRows schedule_in_new_batch(std::string_view userid, std::string_view handler,
                                            const Credentials& credentials,
                                            std::vector<store::NewUpload> items);
+
+  /// Paces the copies a retry makes (store::CopySchedule for
+  /// UploadRepository::copy_* and service::BatchService::retry): each copy
+  /// gets the user's next slot from the rate limiter, as a first upload does.
+  /// The rate is `rate`, else the one cached for the user, else 4 per 60 s.
+  /// Without a rate limiter the copies are due at once.
+  store::CopySchedule retry_schedule(std::string_view userid,
+                                     std::optional<queue::Rate> rate = std::nullopt) const;
 
   /// The same with a rate the caller already knows.
   std::vector<store::Id> schedule_at_rate(store::Id batch_id, std::string_view userid,

@@ -46,6 +46,8 @@ struct Task {
 inline constexpr std::size_t kMaxUserIdBytes = 256;
 inline constexpr std::size_t kMaxEditGroupIdBytes = 256;
 inline constexpr std::size_t kMaxConsumerBytes = 256;
+/// The most tasks one fetch_many() hands out.
+inline constexpr std::size_t kMaxFetchBatch = 1000;
 
 /// A task handed to one consumer. Pass it back to ack/nack/touch.
 struct Delivery {
@@ -69,6 +71,12 @@ struct TaskQueueOptions {
   int max_deliveries = 5;
   /// Dead letters kept for dead_letters() (older ones are dropped).
   std::size_t dead_letter_history = 10000;
+};
+
+/// What ack_and_fetch() did.
+struct AckedBatch {
+  std::vector<bool> acked;           // acked[i] is what ack(done[i]) returned
+  std::vector<Delivery> deliveries;  // what fetch_many() returned
 };
 
 struct QueueStats {
@@ -96,9 +104,28 @@ class CURATOR_API TaskQueue {
   virtual std::optional<Delivery> fetch(std::string_view consumer,
                                         std::chrono::milliseconds timeout) = 0;
 
+  /// Up to `max` tasks for `consumer` at once (1..kMaxFetchBatch, else
+  /// Error(invalid_input)), in the order single fetches would hand them out
+  /// (expired deliveries first, then users in turn). Waits up to `timeout`
+  /// for the first; returns what is there then, never waits to fill the
+  /// batch. Every task handed out is in flight from that moment (its
+  /// visibility timeout runs), so ask only for as many as can start now:
+  /// that also keeps the fairness bound at one task per free worker. The
+  /// Redis queue does this in one round trip; the default loops on fetch().
+  virtual std::vector<Delivery> fetch_many(std::string_view consumer, std::size_t max,
+                                           std::chrono::milliseconds timeout);
+
   /// Done with it. False when the delivery is no longer this consumer's (its
   /// timeout ran out and it was handed to someone else): nothing changes then.
   virtual bool ack(const Delivery& delivery) = 0;
+  /// ack() for several deliveries (any consumers); result i is ack(deliveries[i]).
+  /// The Redis queue sends them in one round trip; the default loops on ack().
+  virtual std::vector<bool> ack_many(std::span<const Delivery> deliveries);
+  /// ack_many(done), then fetch_many(consumer, max, timeout). The Redis queue
+  /// sends up to 256 acks with the first fetch: a consumer that keeps busy
+  /// pays one round trip per batch. Bad arguments throw before any ack.
+  virtual AckedBatch ack_and_fetch(std::span<const Delivery> done, std::string_view consumer,
+                                   std::size_t max, std::chrono::milliseconds timeout);
   /// Gives the task back to the end of its user's backlog, or dead-letters it
   /// with `reason` when it has used its deliveries (returned then).
   /// Nullopt and no change when the delivery is no longer this consumer's.

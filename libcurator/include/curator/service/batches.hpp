@@ -114,9 +114,12 @@ class CURATOR_API BatchService {
   /// new queued batch of the actor, with the actor's `access_token`; the
   /// originals stay as they are. Owner or admin only. Throws
   /// Error(not_found), Error(auth) "Permission denied", Error(conflict) "No
-  /// failed uploads to retry". Publishes a queued event per new upload.
+  /// failed uploads to retry". `schedule` paces the copies (the pipeline's
+  /// UploadScheduler::retry_schedule); without one they are due at once.
+  /// Publishes a queued event per new upload.
   store::RetryCopy retry(store::Id batch_id, const Actor& actor,
-                         const std::optional<std::string>& access_token);
+                         const std::optional<std::string>& access_token,
+                         const store::CopySchedule& schedule = {});
 
   /// CANCEL_BATCH: the batch's queued uploads become cancelled (in_progress
   /// ones finish). Owner or admin only. Throws Error(not_found),

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +30,11 @@ struct UploadChanges {
   std::vector<UploadRequest> uploads;  // id ascending
   ChangeCursor next;
 };
+
+/// The not_before of each copy a retry makes, asked once per copy in id order inside
+/// the copying transaction (the pipeline reserves the user's rate-limiter slots with
+/// it, so retried copies are paced like first uploads). Unset: copies are due at once.
+using CopySchedule = std::function<TimePoint()>;
 
 /// Copies made by a retry: a new batch and its new queued uploads.
 struct RetryCopy {
@@ -167,11 +173,13 @@ class CURATOR_API UploadRepository {
   /// (queued, with `access_token`). nullopt when the batch has no failed rows. Throws
   /// Error(not_found) / Error(auth) "Permission denied" when the batch is not userid's.
   std::optional<RetryCopy> copy_failed_to_new_batch(Id batch_id, std::string_view userid,
-                                                    const std::optional<std::string>& access_token);
+                                                    const std::optional<std::string>& access_token,
+                                                    const CopySchedule& schedule = {});
   /// Admin retry: copies the given rows that are failed or cancelled into a new batch
   /// owned by `userid` (which must exist). nullopt when none qualifies.
   std::optional<RetryCopy> copy_to_new_batch(const std::vector<Id>& ids, std::string_view userid,
-                                             const std::optional<std::string>& access_token);
+                                             const std::optional<std::string>& access_token,
+                                             const CopySchedule& schedule = {});
   /// Start-up recovery with a refused token: queued → failed (session expired).
   std::int64_t expire_sessions(const std::vector<Id>& ids);
   /// Queued rows with a token whose batch has an edit group id.

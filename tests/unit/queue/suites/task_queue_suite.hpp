@@ -395,14 +395,21 @@ TEST_CASE_TEMPLATE_DEFINE("task queue: close wakes a waiting fetch", B, tq_close
   waiter.join();
 }
 
-#define CURATOR_TASK_QUEUE_SUITE(Backend)             \
-  TEST_CASE_TEMPLATE_INVOKE(tq_round_trip, Backend);  \
-  TEST_CASE_TEMPLATE_INVOKE(tq_hostile, Backend);     \
-  TEST_CASE_TEMPLATE_INVOKE(tq_round_robin, Backend); \
-  TEST_CASE_TEMPLATE_INVOKE(tq_fairness, Backend);    \
-  TEST_CASE_TEMPLATE_INVOKE(tq_concurrent, Backend);  \
-  TEST_CASE_TEMPLATE_INVOKE(tq_redelivery, Backend);  \
-  TEST_CASE_TEMPLATE_INVOKE(tq_touch, Backend);       \
-  TEST_CASE_TEMPLATE_INVOKE(tq_dead_letter, Backend); \
-  TEST_CASE_TEMPLATE_INVOKE(tq_nack, Backend);        \
+// The batch operations (fetch_many, ack_many, ack_and_fetch).
+#include "task_queue_batch_suite.hpp"
+
+#define CURATOR_TASK_QUEUE_SUITE(Backend)                  \
+  TEST_CASE_TEMPLATE_INVOKE(tq_round_trip, Backend);       \
+  TEST_CASE_TEMPLATE_INVOKE(tq_hostile, Backend);          \
+  TEST_CASE_TEMPLATE_INVOKE(tq_round_robin, Backend);      \
+  TEST_CASE_TEMPLATE_INVOKE(tq_fairness, Backend);         \
+  TEST_CASE_TEMPLATE_INVOKE(tq_concurrent, Backend);       \
+  TEST_CASE_TEMPLATE_INVOKE(tq_redelivery, Backend);       \
+  TEST_CASE_TEMPLATE_INVOKE(tq_touch, Backend);            \
+  TEST_CASE_TEMPLATE_INVOKE(tq_dead_letter, Backend);      \
+  TEST_CASE_TEMPLATE_INVOKE(tq_nack, Backend);             \
+  TEST_CASE_TEMPLATE_INVOKE(tq_batches, Backend);          \
+  TEST_CASE_TEMPLATE_INVOKE(tq_ack_and_fetch, Backend);    \
+  TEST_CASE_TEMPLATE_INVOKE(tq_batch_expired, Backend);    \
+  TEST_CASE_TEMPLATE_INVOKE(tq_batch_concurrent, Backend); \
   TEST_CASE_TEMPLATE_INVOKE(tq_close, Backend)
